@@ -1,0 +1,16 @@
+package dev.corobridge;
+
+/**
+ * A task body that returns nothing and may throw anything, like {@link java.util.concurrent.Callable} without a
+ * result: the Java form of an {@code async def} that returns {@code None}.
+ *
+ * <pre>{@code
+ * AsyncRunnable download = () -> Async.sleep(Duration.ofSeconds(1)).await();
+ * Async.run(download);
+ * }</pre>
+ */
+@FunctionalInterface
+public interface AsyncRunnable {
+    /** Runs the body; inside a task it may {@link Task#await() await}. */
+    void run() throws Exception;
+}

@@ -1,0 +1,99 @@
+package dev.corobridge;
+
+import dev.corobridge.core.LoopDispatcher;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An explicit single-threaded event loop, for the rare code that manages one itself (asyncio's
+ * {@code loop.run_until_complete(main())}); {@link Async#run(Callable)} creates, runs and closes one for you.
+ *
+ * <p>Task bodies of one loop never run in parallel: they take turns at their awaits, exactly like asyncio, so they
+ * share state without locks. The loop runs on a thread of the engine's choosing while the caller waits.
+ *
+ * <pre>{@code
+ * try (EventLoop loop = EventLoop.create()) {
+ *     String greeting = loop.runUntilComplete(() -> hello());
+ * }   // closed: running it again throws IllegalStateException
+ * }</pre>
+ */
+public final class EventLoop implements AutoCloseable {
+    private final LoopDispatcher dispatcher = new LoopDispatcher();
+    private final BodyThreads threads;
+    private volatile BiConsumer<String, Throwable> exceptionHandler = Async.LOG_UNRETRIEVED;
+
+    private EventLoop(BodyThreads threads) {
+        this.threads = threads;
+    }
+
+    /** A new loop whose bodies run on {@link BodyThreads#preferred()} threads. */
+    public static EventLoop create() {
+        return new EventLoop(BodyThreads.preferred());
+    }
+
+    /**
+     * A new loop whose bodies run on {@code threads}.
+     *
+     * @throws IllegalStateException for {@link BodyThreads#VIRTUAL} on a JDK without virtual threads
+     */
+    public static EventLoop create(BodyThreads threads) {
+        Objects.requireNonNull(threads, "threads");
+        if (threads == BodyThreads.VIRTUAL && BodyThreads.preferred() != BodyThreads.VIRTUAL) {
+            throw new IllegalStateException(
+                    "virtual threads need JDK 21 or later (running " + Runtime.version() + "); use BodyThreads.PLATFORM");
+        }
+        return new EventLoop(threads);
+    }
+
+    /**
+     * Runs {@code body} as this loop's main task and returns its result once it and every task it started have
+     * finished (Kotlin's {@code runBlocking}). The calling thread waits.
+     *
+     * @throws Exception the body's own exception, unchanged
+     * @throws IllegalStateException if the loop is closed or running, or if called from inside a running loop
+     */
+    public <T extends @Nullable Object> T runUntilComplete(Callable<T> body) throws Exception {
+        Objects.requireNonNull(body, "body");
+        return run(false, body);
+    }
+
+    /** Runs a body that returns nothing; see {@link #runUntilComplete(Callable)}. */
+    public void runUntilComplete(AsyncRunnable body) throws Exception {
+        Objects.requireNonNull(body, "body");
+        run(false, Async.callable(body));
+    }
+
+    <T extends @Nullable Object> T run(boolean cancelLeftovers, Callable<T> body) throws Exception {
+        return Async.ENGINE.runLoop(dispatcher, threads.kind(), cancelLeftovers, exceptionHandler, body);
+    }
+
+    /**
+     * Sets what happens to the exception of a task that failed and that nobody awaited, given the task's name; by
+     * default it is logged through {@code System.Logger} "dev.corobridge" (asyncio's exception handler).
+     */
+    public void setExceptionHandler(BiConsumer<String, Throwable> handler) {
+        this.exceptionHandler = Objects.requireNonNull(handler, "handler");
+    }
+
+    /** True while {@code runUntilComplete} is running. */
+    public boolean isRunning() {
+        return dispatcher.isRunning();
+    }
+
+    /** True once {@link #close()} was called. */
+    public boolean isClosed() {
+        return dispatcher.isClosed();
+    }
+
+    /**
+     * Closes the loop; later {@code runUntilComplete} calls throw {@code IllegalStateException}. Idempotent.
+     *
+     * @throws IllegalStateException if the loop is running
+     */
+    @Override
+    public void close() {
+        dispatcher.close();
+    }
+}

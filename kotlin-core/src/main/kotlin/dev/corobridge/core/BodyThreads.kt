@@ -1,0 +1,111 @@
+package dev.corobridge.core
+
+import java.lang.invoke.MethodHandles
+import java.lang.invoke.MethodType
+import java.util.concurrent.SynchronousQueue
+import java.util.concurrent.ThreadFactory
+import java.util.concurrent.ThreadPoolExecutor
+import java.util.concurrent.TimeUnit
+import java.util.concurrent.atomic.AtomicInteger
+
+/** The kind of thread a Java task body runs on. */
+@InternalCorobridgeApi
+public enum class BodyThreadKind {
+    /** A virtual thread per body (JDK 21+): awaiting parks a continuation, not an OS thread. */
+    VIRTUAL,
+
+    /** A pooled platform thread per running body: works on every JDK, costs an OS thread while it waits. */
+    PLATFORM;
+
+    public companion object {
+        /** True when this JDK can start virtual threads. */
+        @JvmStatic public val virtualAvailable: Boolean get() = BodyThreads.virtualFactory != null
+
+        /** Virtual threads when the JDK has them, else platform threads. */
+        @JvmStatic public fun preferred(): BodyThreadKind = if (virtualAvailable) VIRTUAL else PLATFORM
+    }
+}
+
+/** Starts Java task bodies, and loops, on threads of one [kind]. */
+internal class BodyThreads private constructor(val kind: BodyThreadKind) {
+    fun start(body: Runnable) {
+        if (kind == BodyThreadKind.VIRTUAL) virtualFactory!!.newThread(body).start() else platformPool.execute(body)
+    }
+
+    /**
+     * Runs an event loop to the end and returns when it does. With virtual bodies the loop itself runs on a
+     * virtual thread, so that every hand-off between loop and body is a continuation switch rather than an
+     * OS-thread wake-up; the caller just waits.
+     */
+    fun runLoop(onInterrupt: () -> Unit, loop: Runnable) {
+        val current = Thread.currentThread()
+        if (kind != BodyThreadKind.VIRTUAL || isVirtual(current)) {
+            loop.run()
+            return
+        }
+        var failure: Throwable? = null
+        val thread = virtualFactory!!.newThread {
+            try {
+                loop.run()
+            } catch (e: Throwable) {
+                failure = e
+            }
+        }
+        thread.start()
+        var interrupted = false
+        while (true) {
+            try {
+                thread.join()
+                break
+            } catch (e: InterruptedException) {
+                // Like Ctrl-C under asyncio.run: cancel the main task and still wait for its cleanup.
+                interrupted = true
+                onInterrupt()
+            }
+        }
+        if (interrupted) current.interrupt()
+        failure?.let { throw it }
+    }
+
+    companion object {
+        val VIRTUAL = BodyThreads(BodyThreadKind.VIRTUAL)
+        val PLATFORM = BodyThreads(BodyThreadKind.PLATFORM)
+
+        fun of(kind: BodyThreadKind): BodyThreads {
+            check(kind != BodyThreadKind.VIRTUAL || virtualFactory != null) {
+                "virtual threads need JDK 21 or later (running ${Runtime.version()}); use BodyThreadKind.PLATFORM"
+            }
+            return if (kind == BodyThreadKind.VIRTUAL) VIRTUAL else PLATFORM
+        }
+
+        fun preferred(): BodyThreads = if (virtualFactory != null) VIRTUAL else PLATFORM
+
+        /** `Thread.ofVirtual().name(...).factory()`, looked up at run time so the jar still runs on JDK 17. */
+        val virtualFactory: ThreadFactory? =
+            try {
+                val lookup = MethodHandles.publicLookup()
+                val builderClass = Class.forName("java.lang.Thread\$Builder")
+                val builder = lookup.findStatic(Thread::class.java, "ofVirtual", MethodType.methodType(Class.forName("java.lang.Thread\$Builder\$OfVirtual"))).invoke()
+                val named = lookup.findVirtual(builderClass, "name", MethodType.methodType(builderClass, String::class.java)).invoke(builder, "corobridge-task")
+                lookup.findVirtual(builderClass, "factory", MethodType.methodType(ThreadFactory::class.java)).invoke(named) as ThreadFactory
+            } catch (e: ReflectiveOperationException) {
+                null
+            }
+
+        private val isVirtualHandle =
+            try {
+                MethodHandles.publicLookup().findVirtual(Thread::class.java, "isVirtual", MethodType.methodType(Boolean::class.javaPrimitiveType))
+            } catch (e: ReflectiveOperationException) {
+                null
+            }
+
+        fun isVirtual(thread: Thread): Boolean = isVirtualHandle?.invoke(thread) as Boolean? ?: false
+
+        private val platformPool: ThreadPoolExecutor by lazy {
+            val ids = AtomicInteger()
+            ThreadPoolExecutor(0, Int.MAX_VALUE, 30, TimeUnit.SECONDS, SynchronousQueue()) { runnable ->
+                Thread(runnable, "corobridge-task-${ids.incrementAndGet()}").apply { isDaemon = true }
+            }
+        }
+    }
+}

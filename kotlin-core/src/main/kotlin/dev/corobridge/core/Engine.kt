@@ -1,0 +1,289 @@
+package dev.corobridge.core
+
+import java.util.concurrent.Callable
+import java.util.concurrent.CancellationException
+import java.util.concurrent.CompletableFuture
+import java.util.concurrent.CountDownLatch
+import java.util.function.BiConsumer
+import java.util.function.Function
+import java.util.function.Supplier
+import kotlin.coroutines.CoroutineContext
+import kotlin.time.Duration.Companion.nanoseconds
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.InternalCoroutinesApi
+import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.cancelChildren
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.runInterruptible
+import kotlinx.coroutines.withContext
+
+/**
+ * Every operation of the Java facade, implemented once. Each returns a [TaskFuture] made by [newFuture]
+ * (the facade's `Task`), started as a child of the current task, or on the background dispatcher when the
+ * caller is not inside a task.
+ */
+@InternalCorobridgeApi
+@OptIn(InternalCoroutinesApi::class)
+public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
+    private val background: CoroutineContext =
+        Dispatchers.Default + TaskEnvironment(exclusive = false, threads = BodyThreads.preferred(), reports = null)
+
+    // --- event loops ------------------------------------------------------------------------------
+
+    /**
+     * Runs [body] as the main task of [loop] on the calling thread's behalf and returns its result. With
+     * [cancelLeftovers] (asyncio.run) tasks still running when the body returns are cancelled and their
+     * cleanup awaited; without it (runBlocking) they are waited for.
+     */
+    public fun <T> runLoop(
+        loop: LoopDispatcher,
+        threads: BodyThreadKind,
+        cancelLeftovers: Boolean,
+        failureHandler: BiConsumer<String, Throwable>,
+        body: Callable<T>,
+    ): T {
+        checkNoRunningLoop()
+        check(!loop.isClosed) { "the event loop is closed; create a new one (EventLoop.create()) or use Async.run(...)" }
+        check(!loop.isRunning) { "the event loop is already running" }
+        val bodyThreads = BodyThreads.of(threads)
+        val main = startMain(loop, TaskEnvironment(exclusive = true, bodyThreads, loop.failureReports), cancelLeftovers, body)
+        val coroutine = main.coroutine!!
+        try {
+            bodyThreads.runLoop(onInterrupt = { main.cancel(false) }) { loop.runUntilComplete(coroutine) }
+        } finally {
+            loop.failureReports.flush(failureHandler)
+        }
+        return main.outcome()
+    }
+
+    /** Like [runLoop] on a parallel [dispatcher]: no run permit, Java bodies may run at the same time. */
+    public fun <T> runOn(
+        dispatcher: CoroutineDispatcher,
+        cancelLeftovers: Boolean,
+        failureHandler: BiConsumer<String, Throwable>,
+        body: Callable<T>,
+    ): T {
+        checkNoRunningLoop()
+        val reports = FailureReports()
+        val main = startMain(dispatcher, TaskEnvironment(exclusive = false, BodyThreads.preferred(), reports), cancelLeftovers, body)
+        val finished = CountDownLatch(1)
+        main.coroutine!!.invokeOnCompletion { finished.countDown() }
+        var interrupted = false
+        while (true) {
+            try {
+                finished.await()
+                break
+            } catch (e: InterruptedException) {
+                interrupted = true
+                main.cancel(false)
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt()
+        reports.flush(failureHandler)
+        return main.outcome()
+    }
+
+    private fun <T> startMain(
+        dispatcher: CoroutineDispatcher,
+        environment: TaskEnvironment,
+        cancelLeftovers: Boolean,
+        body: Callable<T>,
+    ): TaskFuture<T> {
+        val main = newTask<T>(null)
+        val coroutine = TaskCoroutine(dispatcher + environment, main)
+        environment.root = coroutine
+        coroutine.start(CoroutineStart.DEFAULT, coroutine) {
+            val value = JavaBody(body, main).drive()
+            if (cancelLeftovers) coroutineContext.cancelChildren()
+            value
+        }
+        return main
+    }
+
+    private fun checkNoRunningLoop() {
+        check(JavaBody.current() == null && LoopDispatcher.running() == null) {
+            "Async.run() cannot be called from a running event loop (asyncio: 'cannot be called from a running " +
+                "event loop'); inside a task, start the work with Async.launch(...) and await it"
+        }
+    }
+
+    // --- tasks ------------------------------------------------------------------------------------
+
+    /** Starts a Java body as a task. */
+    public fun <T> launch(name: String?, body: Callable<T>): TaskFuture<T> = start(currentContext(), name) { JavaBody(body, future).drive() }
+
+    /** Starts a Kotlin suspending block as a task: a plain coroutine on the current loop. */
+    public fun <T> launchSuspending(name: String?, block: suspend CoroutineScope.() -> T): TaskFuture<T> = start(currentContext(), name) { block() }
+
+    /** Suspends the calling Java body until [future] settles and returns its value or rethrows its exception. */
+    public fun <T> await(future: CompletableFuture<T>): T {
+        val body = JavaBody.current() ?: throw IllegalStateException(AWAIT_OUTSIDE_TASK)
+        check(future !== body.task) { "Task '${body.task.name()}' cannot await itself: it would wait forever" }
+        if (!future.isSettled()) body.await(future)
+        try {
+            return future.outcome()
+        } catch (e: Throwable) {
+            if (e !is CancellationException) AwaitedAt.attach(e, body.task)
+            throw e
+        }
+    }
+
+    /** The task whose body is running on this thread, or null. */
+    public fun currentTask(): TaskFuture<*>? = JavaBody.current()?.task
+
+    /** Every unfinished task of the current loop. */
+    public fun allTasks(): List<TaskFuture<*>> {
+        val body = JavaBody.current() ?: throw IllegalStateException("no running event loop: allTasks() works inside a task")
+        val root = body.context[TaskEnvironment]?.root ?: body.task.coroutine ?: return listOf(body.task)
+        return runningTasks(root)
+    }
+
+    // --- time -------------------------------------------------------------------------------------
+
+    /** A task that completes after [nanos]. */
+    public fun sleep(nanos: Long): TaskFuture<Void?> {
+        require(nanos >= 0) { "sleep duration must not be negative, was ${describeNanos(nanos)}" }
+        return start(currentContext(), null) {
+            delay(nanos.nanoseconds)
+            null
+        }
+    }
+
+    /** A task that completes once every task ready now has had its turn (asyncio.sleep(0)). */
+    public fun yieldNow(): TaskFuture<Void?> = start(currentContext(), null) { null }
+
+    /** Runs [body] as a task that is cancelled after [nanos], failing with `TimeoutException`. */
+    public fun <T> timeout(nanos: Long, body: Callable<T>): TaskFuture<T> {
+        require(nanos >= 0) { "timeout must not be negative, was ${describeNanos(nanos)}" }
+        return start(currentContext(), null, deadlineNanos = nanos) { JavaBody(body, future).drive() }
+    }
+
+    /** Awaits [task] for at most [nanos]; on timeout cancels it, awaits its cleanup and fails with `TimeoutException`. */
+    public fun <T> waitFor(task: CompletableFuture<T>, nanos: Long): TaskFuture<T> {
+        require(nanos >= 0) { "timeout must not be negative, was ${describeNanos(nanos)}" }
+        return start(currentContext(), null, deadlineNanos = nanos) {
+            awaitOrCancel(task)
+            task.outcome()
+        }
+    }
+
+    /** A task that mirrors [task] but whose cancellation leaves [task] running. */
+    public fun <T> shield(task: CompletableFuture<T>): TaskFuture<T> = start(currentContext(), null) {
+        awaitSettled(task)
+        task.outcome()
+    }
+
+    // --- many tasks -------------------------------------------------------------------------------
+
+    /** Results in argument order; fails with the first failure. Cancelling it cancels the tasks. */
+    public fun <T> gather(tasks: List<CompletableFuture<out T>>): TaskFuture<List<T>> = start(currentContext(), null) {
+        val firstFailure = awaitAllOrCancel(tasks, stopAtFailure = true)
+        if (firstFailure >= 0) tasks[firstFailure].outcome()
+        tasks.map { it.outcome() }
+    }
+
+    /** Waits for every task and maps each settled one with [outcome]; never fails because a task did. */
+    public fun <T, R> gatherSettled(tasks: List<CompletableFuture<out T>>, outcome: Function<CompletableFuture<out T>, R>): TaskFuture<List<R>> =
+        start(currentContext(), null) {
+            awaitAllOrCancel(tasks, stopAtFailure = false)
+            tasks.map { task ->
+                if (task is TaskFuture<*>) task.markRetrieved()
+                outcome.apply(task)
+            }
+        }
+
+    /**
+     * Runs a task group: [body] receives the group's scope; a failed child cancels the body and its siblings,
+     * and the group fails with the first failure, the later ones attached as suppressed.
+     */
+    public fun <T> taskGroup(body: Function<TaskGroupScope, Callable<T>>): TaskFuture<T> = start(currentContext(), null, isGroup = true) {
+        JavaBody(body.apply(TaskGroupScope(this)), future).drive()
+    }
+
+    /** The scope a task group hands to its body. */
+    public inner class TaskGroupScope internal constructor(private val group: TaskCoroutine<*>) {
+        /** Starts [body] as a child of the group. */
+        public fun <T> launch(name: String?, body: Callable<T>): TaskFuture<T> {
+            check(group.isActive) { "the task group '${group.future.name()}' has finished or is shutting down; launch tasks inside its body" }
+            return start(group.context, name) { JavaBody(body, future).drive() }
+        }
+    }
+
+    // --- threads ----------------------------------------------------------------------------------
+
+    /** Runs blocking [work] on the IO dispatcher; cancelling the task interrupts the worker thread. */
+    public fun <T> toThread(work: Callable<T>): TaskFuture<T> = offload(Dispatchers.IO, work)
+
+    /** Runs CPU-bound [work] on the default dispatcher. */
+    public fun <T> compute(work: Callable<T>): TaskFuture<T> = offload(Dispatchers.Default, work)
+
+    /** Runs blocking [work] on [dispatcher]; cancelling the task interrupts the thread running it. */
+    public fun <T> offload(dispatcher: CoroutineDispatcher, work: Callable<T>): TaskFuture<T> =
+        start(currentContext() + dispatcher, null) { runInterruptible { work.call() } }
+
+    // --- internals --------------------------------------------------------------------------------
+
+    private fun currentContext(): CoroutineContext = JavaBody.current()?.context ?: background
+
+    @Suppress("UNCHECKED_CAST")
+    private fun <T> newTask(name: String?): TaskFuture<T> = (newFuture.get() as TaskFuture<T>).also { if (name != null) it.setName(name) }
+
+    private fun <T> start(
+        parent: CoroutineContext,
+        name: String?,
+        deadlineNanos: Long = NO_DEADLINE,
+        isGroup: Boolean = false,
+        block: suspend TaskCoroutine<T>.() -> T,
+    ): TaskFuture<T> {
+        val future = newTask<T>(name)
+        val coroutine = TaskCoroutine(parent, future, isGroup)
+        if (deadlineNanos != NO_DEADLINE) coroutine.startDeadline(deadlineNanos)
+        coroutine.start(CoroutineStart.DEFAULT, coroutine, block)
+        return future
+    }
+
+    /** Awaits [task]; if this coroutine is cancelled meanwhile, cancels [task] and awaits its cleanup first. */
+    private suspend fun awaitOrCancel(task: CompletableFuture<*>) {
+        try {
+            awaitSettled(task)
+        } catch (e: CancellationException) {
+            task.cancel(false)
+            withContext(NonCancellable) { awaitSettled(task) }
+            throw e
+        }
+    }
+
+    private suspend fun awaitAllOrCancel(tasks: List<CompletableFuture<*>>, stopAtFailure: Boolean): Int {
+        try {
+            return awaitAll(tasks, stopAtFailure)
+        } catch (e: CancellationException) {
+            tasks.forEach { it.cancel(false) }
+            withContext(NonCancellable) { awaitAll(tasks, stopAtFailure = false) }
+            throw e
+        }
+    }
+
+    private companion object {
+        private const val NO_DEADLINE = -1L
+        private const val AWAIT_OUTSIDE_TASK =
+            "await() can only be called inside a task body: wrap the code in Async.run(() -> ...) to start an event " +
+                "loop, or block this thread with join() or get() instead"
+    }
+}
+
+/**
+ * Attached (as suppressed) to an exception each time a task awaits it, so that a failure deep in a task tree
+ * also shows the awaiting call sites: an async stack trace. The exception itself stays the same object.
+ */
+internal class AwaitedAt(taskName: String) : Throwable("awaited in task '$taskName'") {
+    companion object {
+        private const val MAX_SITES = 16
+
+        fun attach(failure: Throwable, awaiter: TaskFuture<*>) {
+            if (failure.suppressed.count { it is AwaitedAt } < MAX_SITES) failure.addSuppressed(AwaitedAt(awaiter.name()))
+        }
+    }
+}

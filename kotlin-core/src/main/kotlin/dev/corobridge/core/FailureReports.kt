@@ -1,0 +1,47 @@
+package dev.corobridge.core
+
+import java.lang.ref.Cleaner
+import java.util.concurrent.ConcurrentLinkedQueue
+import java.util.function.BiConsumer
+
+/**
+ * Failures of tasks that nobody awaited, like asyncio's "Task exception was never retrieved". A loop
+ * reports its own when it ends; a task outside any loop is reported when it is garbage-collected.
+ */
+internal class FailureReports {
+    private val records = ConcurrentLinkedQueue<FailureRecord>()
+
+    /** Hands every failure that is still unretrieved to [handler] and forgets them all. */
+    fun flush(handler: BiConsumer<String, Throwable>) {
+        while (true) {
+            val record = records.poll() ?: return
+            if (!record.retrieved) handler.accept(record.taskName, record.exception)
+            record.retrieved = true
+        }
+    }
+
+    companion object {
+        private val LOGGER = System.getLogger("dev.corobridge")
+        private val CLEANER: Cleaner by lazy { Cleaner.create() }
+
+        /** Logs through `System.Logger` ("dev.corobridge"), the default handler. */
+        val LOG: BiConsumer<String, Throwable> = BiConsumer { taskName, exception ->
+            LOGGER.log(System.Logger.Level.WARNING, "Task exception was never retrieved: task '$taskName'", exception)
+        }
+
+        fun record(reports: FailureReports?, task: TaskFuture<*>, exception: Throwable) {
+            val record = FailureRecord(task.name(), exception)
+            record.retrieved = task.retrieved
+            task.failureRecord = record
+            if (reports != null) {
+                reports.records.add(record)
+            } else {
+                CLEANER.register(task) { if (!record.retrieved) LOG.accept(record.taskName, record.exception) }
+            }
+        }
+    }
+}
+
+internal class FailureRecord(val taskName: String, val exception: Throwable) {
+    @Volatile var retrieved = false
+}

@@ -1,0 +1,170 @@
+package dev.corobridge.core
+
+import java.util.PriorityQueue
+import java.util.concurrent.ConcurrentLinkedQueue
+import java.util.concurrent.TimeUnit
+import java.util.concurrent.locks.LockSupport
+import java.util.concurrent.locks.ReentrantLock
+import kotlin.concurrent.withLock
+import kotlin.coroutines.CoroutineContext
+import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.Delay
+import kotlinx.coroutines.DisposableHandle
+import kotlinx.coroutines.ExperimentalCoroutinesApi
+import kotlinx.coroutines.InternalCoroutinesApi
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.disposeOnCancellation
+
+/**
+ * The single-threaded event loop: a ready queue and a timer heap drained by whichever thread calls
+ * [runUntilComplete]. Any thread may dispatch into it; only the running thread executes its work.
+ *
+ * While a Java body holds the loop's run permit the running thread is parked inside a hand-off (see
+ * [JavaBody]) and does not drain the queue, which is what keeps task bodies from running in parallel.
+ */
+@InternalCorobridgeApi
+@OptIn(InternalCoroutinesApi::class)
+public class LoopDispatcher : CoroutineDispatcher(), Delay {
+    private val ready = ConcurrentLinkedQueue<Runnable>()
+    private val timersLock = ReentrantLock()
+    private val timers = PriorityQueue<Timer>() // guarded by timersLock
+    private var timerSequence = 0L // guarded by timersLock
+
+    @Volatile private var runner: Thread? = null
+    @Volatile private var idle = false
+    @Volatile private var closed = false
+
+    /** The failures of tasks in this loop that nobody retrieved, reported when the loop ends. */
+    internal val failureReports: FailureReports = FailureReports()
+
+    /** True while a thread is inside [runUntilComplete]. */
+    public val isRunning: Boolean get() = runner != null
+
+    /** True once [close] was called. */
+    public val isClosed: Boolean get() = closed
+
+    override fun dispatch(context: CoroutineContext, block: Runnable) {
+        ready.add(block)
+        if (idle) LockSupport.unpark(runner)
+    }
+
+    /** Runs the loop on the calling thread until [job] is complete. */
+    public fun runUntilComplete(job: Job) {
+        check(!closed) { "the event loop is closed; create a new one (EventLoop.create()) or use Async.run(...)" }
+        check(runner == null) { "the event loop is already running; await the task instead of running the loop again" }
+        runner = Thread.currentThread()
+        val wake = job.invokeOnCompletion { if (idle) LockSupport.unpark(runner) }
+        RUNNING.set(this)
+        try {
+            drain(job)
+        } finally {
+            RUNNING.remove()
+            runner = null
+            wake.dispose()
+        }
+    }
+
+    private fun drain(job: Job) {
+        while (true) {
+            runDueTimers()
+            val task = ready.poll()
+            if (task != null) {
+                runSafely(task)
+                continue
+            }
+            if (job.isCompleted) return
+            idle = true
+            // Re-check after publishing `idle`: a dispatch that missed the flag left its task in the queue.
+            if (ready.isEmpty() && !job.isCompleted) {
+                val wait = nanosUntilNextTimer()
+                if (wait == Long.MAX_VALUE) LockSupport.park(this) else if (wait > 0) LockSupport.parkNanos(this, wait)
+            }
+            idle = false
+        }
+    }
+
+    private fun runSafely(task: Runnable) {
+        try {
+            task.run()
+        } catch (e: Throwable) {
+            // kotlinx tasks handle their own failures; anything reaching here is a bug worth seeing, not a loop crash.
+            val thread = Thread.currentThread()
+            thread.uncaughtExceptionHandler.uncaughtException(thread, e)
+        }
+    }
+
+    /** Marks the loop closed; running it again is refused. */
+    public fun close() {
+        check(runner == null) { "cannot close a running event loop; close it after runUntilComplete returns" }
+        closed = true
+    }
+
+    // --- timers -----------------------------------------------------------------------------------
+
+    @OptIn(ExperimentalCoroutinesApi::class)
+    override fun scheduleResumeAfterDelay(timeMillis: Long, continuation: CancellableContinuation<Unit>) {
+        val timer = schedule(timeMillis) { with(continuation) { this@LoopDispatcher.resumeUndispatched(Unit) } }
+        continuation.disposeOnCancellation(timer)
+    }
+
+    override fun invokeOnTimeout(timeMillis: Long, block: Runnable, context: CoroutineContext): DisposableHandle =
+        schedule(timeMillis, block)
+
+    /** Runs [action] on the loop thread after [delayNanos]; dispose the handle to cancel it. */
+    internal fun scheduleNanos(delayNanos: Long, action: Runnable): DisposableHandle {
+        val deadline = System.nanoTime() + delayNanos.coerceAtLeast(0)
+        val timer = timersLock.withLock { Timer(deadline, timerSequence++, action).also { timers.add(it) } }
+        if (idle) LockSupport.unpark(runner)
+        return timer
+    }
+
+    private fun schedule(timeMillis: Long, action: Runnable): DisposableHandle =
+        scheduleNanos(TimeUnit.MILLISECONDS.toNanos(timeMillis.coerceAtMost(MAX_DELAY_MILLIS)), action)
+
+    private fun runDueTimers() {
+        while (true) {
+            val due = timersLock.withLock {
+                val head = timers.peek() ?: return
+                if (head.disposed) {
+                    timers.poll()
+                    null
+                } else if (head.deadline - System.nanoTime() <= 0) {
+                    timers.poll()
+                } else {
+                    return
+                }
+            } ?: continue
+            runSafely(due.action)
+        }
+    }
+
+    private fun nanosUntilNextTimer(): Long = timersLock.withLock {
+        val head = timers.peek() ?: return Long.MAX_VALUE
+        return (head.deadline - System.nanoTime()).coerceAtLeast(0)
+    }
+
+    private class Timer(val deadline: Long, val sequence: Long, val action: Runnable) :
+        Comparable<Timer>, DisposableHandle {
+        // Cancelled timers stay in the heap until they reach its head: removal from a binary heap is O(n).
+        @Volatile var disposed = false
+
+        override fun dispose() {
+            disposed = true
+        }
+
+        override fun compareTo(other: Timer): Int {
+            val byDeadline = (deadline - other.deadline).compareTo(0)
+            return if (byDeadline != 0) byDeadline else sequence.compareTo(other.sequence)
+        }
+    }
+
+    public companion object {
+        private const val MAX_DELAY_MILLIS = Long.MAX_VALUE / 2_000_000
+        private val RUNNING = ThreadLocal<LoopDispatcher>()
+
+        /** The loop this thread is running, or null. */
+        @JvmStatic
+        public fun running(): LoopDispatcher? = RUNNING.get()
+    }
+}

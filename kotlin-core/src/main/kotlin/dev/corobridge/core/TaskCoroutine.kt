@@ -1,0 +1,92 @@
+package dev.corobridge.core
+
+import java.util.concurrent.CancellationException
+import java.util.concurrent.Executors
+import java.util.concurrent.ScheduledThreadPoolExecutor
+import java.util.concurrent.TimeUnit
+import java.util.concurrent.TimeoutException
+import kotlin.coroutines.ContinuationInterceptor
+import kotlin.coroutines.CoroutineContext
+import kotlinx.coroutines.AbstractCoroutine
+import kotlinx.coroutines.DisposableHandle
+import kotlinx.coroutines.InternalCoroutinesApi
+import kotlinx.coroutines.Job
+
+/**
+ * The coroutine behind a task; it completes the task's future when it finishes (children included).
+ *
+ * Failure policy, as in asyncio: a task's failure belongs to whoever awaits it, so a failed child does not
+ * cancel its parent ([childCancelled] is false) and the failure is recorded for reporting if nobody
+ * retrieves it. A task group ([isGroup]) is the exception: a failed child cancels the group and its
+ * siblings, and the group fails with that first failure.
+ */
+@OptIn(InternalCoroutinesApi::class)
+internal class TaskCoroutine<T>(
+    parentContext: CoroutineContext,
+    val future: TaskFuture<T>,
+    private val isGroup: Boolean = false,
+) : AbstractCoroutine<T>(parentContext, initParentJob = true, active = true) {
+    init {
+        future.coroutine = this
+    }
+
+    override fun onCompleted(value: T) {
+        future.settle(value)
+    }
+
+    override fun onCancelled(cause: Throwable, handled: Boolean) {
+        future.settleExceptionally(if (cause is DeadlineExceeded) cause.toTimeoutException(future.name()) else cause)
+    }
+
+    override fun childCancelled(cause: Throwable): Boolean = if (isGroup) super.childCancelled(cause) else false
+
+    override fun handleJobException(exception: Throwable): Boolean {
+        val environment = context[TaskEnvironment]
+        FailureReports.record(environment?.reports, future, exception)
+        return true
+    }
+
+    override fun cancellationExceptionMessage(): String = "Task '${future.name()}' was cancelled"
+
+    /** Cancels this task with a timeout after [nanos]; its future then fails with `TimeoutException`. */
+    fun startDeadline(nanos: Long) {
+        val expire = Runnable { cancel(DeadlineExceeded(nanos)) }
+        val dispatcher = context[ContinuationInterceptor]
+        val handle: DisposableHandle =
+            if (dispatcher is LoopDispatcher) {
+                dispatcher.scheduleNanos(nanos, expire)
+            } else {
+                val scheduled = DeadlineTimer.executor.schedule(expire, nanos, TimeUnit.NANOSECONDS)
+                DisposableHandle { scheduled.cancel(false) }
+            }
+        invokeOnCompletion { handle.dispose() }
+    }
+}
+
+/** The cancellation cause of a task whose deadline passed. */
+internal class DeadlineExceeded(private val nanos: Long) : CancellationException("timed out after ${describeNanos(nanos)}") {
+    fun toTimeoutException(taskName: String): TimeoutException =
+        TimeoutException("Task '$taskName' timed out after ${describeNanos(nanos)}")
+}
+
+internal fun describeNanos(nanos: Long): String = java.time.Duration.ofNanos(nanos).toString().substring(2).lowercase()
+
+/** Deadlines of tasks that do not run on an event loop (the loop has its own timer heap). */
+private object DeadlineTimer {
+    val executor: ScheduledThreadPoolExecutor =
+        (Executors.newScheduledThreadPool(1) { runnable ->
+                Thread(runnable, "corobridge-deadlines").apply { isDaemon = true }
+            } as ScheduledThreadPoolExecutor)
+            .apply { removeOnCancelPolicy = true }
+}
+
+/** Every coroutine (Kotlin `Job`) in the tree under [root] that is a running task. */
+internal fun runningTasks(root: Job): List<TaskFuture<*>> {
+    val found = ArrayList<TaskFuture<*>>()
+    fun visit(job: Job) {
+        if (job is TaskCoroutine<*> && !job.isCompleted) found.add(job.future)
+        job.children.forEach(::visit)
+    }
+    visit(root)
+    return found
+}

@@ -1,0 +1,124 @@
+package dev.corobridge.core
+
+import java.util.concurrent.CancellationException
+import java.util.concurrent.CompletableFuture
+import java.util.concurrent.ExecutionException
+import java.util.concurrent.atomic.AtomicLong
+
+/**
+ * The `CompletableFuture` side of a task. The Java `Task` extends it; the engine completes it from the
+ * coroutine ([TaskCoroutine]) and cancels that coroutine when the future is cancelled.
+ *
+ * A future created by `newIncompleteFuture()` (a dependent stage such as `thenApply`) has no coroutine.
+ */
+@InternalCorobridgeApi
+public abstract class TaskFuture<T> protected constructor() : CompletableFuture<T>() {
+    @Volatile internal var coroutine: TaskCoroutine<T>? = null
+    @Volatile private var name: String? = null
+
+    /** True once someone asked for the outcome (await, join, get, gather): its failure is then not reported. */
+    @Volatile internal var retrieved: Boolean = false
+    @Volatile internal var failureRecord: FailureRecord? = null
+
+    /** Records that the outcome was asked for, so that a failure is not reported as lost. */
+    public fun markRetrieved() {
+        retrieved = true
+        failureRecord?.retrieved = true
+    }
+
+    /** The task's name: the one given at launch, else `Task-N` assigned on first request. */
+    public fun name(): String = name ?: synchronized(this) { name ?: "Task-${NEXT_ID.incrementAndGet()}".also { name = it } }
+
+    internal fun setName(name: String) {
+        this.name = name
+    }
+
+    /** True when the task's coroutine has finished, cleanup included (the future may be done earlier). */
+    internal val isSettled: Boolean
+        get() = coroutine?.isCompleted ?: isDone
+
+    /**
+     * Cancels the future at once (JDK contract) and the coroutine underneath, with everything it started.
+     * The coroutine's body sees a `CancellationException` at its next await.
+     */
+    override fun cancel(mayInterruptIfRunning: Boolean): Boolean {
+        val cancelled = super.cancel(mayInterruptIfRunning)
+        coroutine?.cancel(CancellationException("Task '${name()}' was cancelled"))
+        return cancelled
+    }
+
+    /** Completing the future by hand ends the work behind it: nothing would read its result any more. */
+    override fun complete(value: T): Boolean {
+        val completed = super.complete(value)
+        if (completed) coroutine?.cancel(CancellationException("Task '${name()}' was completed by hand"))
+        return completed
+    }
+
+    override fun completeExceptionally(ex: Throwable): Boolean {
+        val completed = super.completeExceptionally(ex)
+        if (completed) coroutine?.cancel(CancellationException("Task '${name()}' was completed by hand"))
+        return completed
+    }
+
+    override fun join(): T {
+        markRetrieved()
+        return super.join()
+    }
+
+    override fun get(): T {
+        markRetrieved()
+        return super.get()
+    }
+
+    override fun get(timeout: Long, unit: java.util.concurrent.TimeUnit): T {
+        markRetrieved()
+        return super.get(timeout, unit)
+    }
+
+    internal fun settle(value: T) {
+        super.complete(value)
+    }
+
+    internal fun settleExceptionally(cause: Throwable) {
+        super.completeExceptionally(cause)
+    }
+
+    override fun toString(): String {
+        val state = when {
+            !isDone -> "pending"
+            isCancelled -> "cancelled"
+            isCompletedExceptionally -> "failed"
+            else -> "done"
+        }
+        return "Task[${name()}, $state]"
+    }
+
+    private companion object {
+        private val NEXT_ID = AtomicLong()
+    }
+}
+
+/**
+ * The outcome of a completed future: its value, or its own exception rethrown unwrapped. The one place that
+ * unwraps `CompletionException`/`ExecutionException`, used by every path that reads a result.
+ */
+@InternalCorobridgeApi
+public fun <T> CompletableFuture<T>.outcome(): T {
+    if (this is TaskFuture<*>) markRetrieved()
+    try {
+        @Suppress("UNCHECKED_CAST")
+        return getNow(null) as T
+    } catch (e: Throwable) {
+        throw unwrapFutureException(e)
+    }
+}
+
+/** Removes the wrapper the JDK puts around a future's own exception. */
+@InternalCorobridgeApi
+public fun unwrapFutureException(e: Throwable): Throwable {
+    if (e is java.util.concurrent.CompletionException || e is ExecutionException) {
+        val cause = e.cause
+        if (cause != null) return cause
+    }
+    return e
+}
