@@ -93,6 +93,7 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         body: Callable<T>,
     ): TaskFuture<T> {
         val main = newTask<T>(null)
+        main.markRetrieved() // its outcome goes to the caller of run
         val coroutine = TaskCoroutine(dispatcher + environment, main)
         environment.root = coroutine
         coroutine.start(CoroutineStart.DEFAULT, coroutine) {
@@ -226,7 +227,7 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
 
     // --- internals --------------------------------------------------------------------------------
 
-    private fun currentContext(): CoroutineContext = JavaBody.current()?.context ?: background
+    private fun currentContext(): CoroutineContext = JavaBody.current()?.launchContext ?: background
 
     @Suppress("UNCHECKED_CAST")
     private fun <T> newTask(name: String?): TaskFuture<T> = (newFuture.get() as TaskFuture<T>).also { if (name != null) it.setName(name) }

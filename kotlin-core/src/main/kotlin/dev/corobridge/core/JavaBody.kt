@@ -10,7 +10,9 @@ import kotlin.coroutines.CoroutineContext
 import kotlin.coroutines.coroutineContext
 import kotlin.coroutines.resume
 import kotlin.coroutines.suspendCoroutine
+import kotlinx.coroutines.CompletableJob
 import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.withContext
 
 /**
@@ -25,9 +27,19 @@ import kotlinx.coroutines.withContext
  * next one); later awaits run non-cancellably so that `finally` blocks can still await their cleanup.
  */
 internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*>) : Runnable {
-    /** The context of the driving coroutine: where the body's own launches and awaits belong. */
+    /** The context of the driving coroutine: where the body's awaits belong. */
     lateinit var context: CoroutineContext
         private set
+
+    /**
+     * Where tasks the body launches belong. Once cancellation was delivered, the task's own job is cancelled and
+     * would cancel new children at birth, so cleanup work launched from `catch`/`finally` goes to [cleanup]
+     * instead, which the driver waits for before the task completes.
+     */
+    val launchContext: CoroutineContext
+        get() = cleanup?.let { context + it } ?: context
+
+    @Volatile private var cleanup: CompletableJob? = null
 
     @Volatile private var turn = DRIVER
     @Volatile private var handoff: Any? = null // parallel mode: the waiting driver's continuation, or POSTED
@@ -60,6 +72,7 @@ internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*
                 } catch (e: CancellationException) {
                     cancellation = e
                     cancellationDelivered = true
+                    cleanup = SupervisorJob()
                 }
             }
             driverThread = Thread.currentThread()
@@ -67,6 +80,10 @@ internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*
             turn = BODY
             LockSupport.unpark(bodyThread)
             waitForBody()
+        }
+        cleanup?.let { job ->
+            job.complete()
+            withContext(NonCancellable) { job.join() }
         }
         failure?.let { throw it }
         @Suppress("UNCHECKED_CAST")
