@@ -3,6 +3,7 @@ package dev.corobridge;
 import dev.corobridge.core.Engine;
 import dev.corobridge.core.TaskFutureKt;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -417,7 +418,10 @@ public final class Async {
     private static <T extends @Nullable Object> List<CompletableFuture<? extends T>> checkedList(
             java.util.Collection<? extends CompletableFuture<? extends T>> tasks) {
         Objects.requireNonNull(tasks, "tasks");
-        List<CompletableFuture<? extends T>> list = List.copyOf(tasks); // NullPointerException for a null element
+        List<CompletableFuture<? extends T>> list = new ArrayList<>(tasks);
+        for (int i = 0; i < list.size(); i++) {
+            Objects.requireNonNull(list.get(i), "tasks[" + i + "]");
+        }
         return list;
     }
 

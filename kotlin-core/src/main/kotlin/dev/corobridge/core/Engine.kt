@@ -17,7 +17,6 @@ import kotlinx.coroutines.InternalCoroutinesApi
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.cancelChildren
 import kotlinx.coroutines.delay
-import kotlinx.coroutines.runInterruptible
 import kotlinx.coroutines.withContext
 
 /**
@@ -223,7 +222,7 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
 
     /** Runs blocking [work] on [dispatcher]; cancelling the task interrupts the thread running it. */
     public fun <T> offload(dispatcher: CoroutineDispatcher, work: Callable<T>): TaskFuture<T> =
-        start(currentContext() + dispatcher, null) { runInterruptible { work.call() } }
+        start(currentContext() + dispatcher, null) { runInterruptibly(this, work) }
 
     // --- internals --------------------------------------------------------------------------------
 

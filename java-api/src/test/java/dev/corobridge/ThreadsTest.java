@@ -1,0 +1,90 @@
+package dev.corobridge;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class ThreadsTest {
+    @Test
+    void toThreadRunsBlockingWorkWhileTheLoopRunsOthers() throws Exception {
+        var trail = new Trail();
+        Async.run(() -> {
+            var blocking = Async.toThread(() -> {
+                Thread.sleep(100);
+                trail.add("blocking done");
+                return Thread.currentThread().getName();
+            });
+            var ticker = Async.launch(() -> {
+                trail.add("loop still running");
+            });
+            ticker.await();
+            assertTrue(blocking.await().startsWith("DefaultDispatcher-worker"));
+        });
+        assertEquals(List.of("loop still running", "blocking done"), trail.events());
+    }
+
+    @Test
+    void cancellingToThreadInterruptsTheWorkerAndWaitsForIt() throws Exception {
+        var started = new CountDownLatch(1);
+        var trail = new Trail();
+        Async.run(() -> {
+            var blocking = Async.toThread(() -> {
+                started.countDown();
+                try {
+                    Thread.sleep(30_000);
+                } catch (InterruptedException e) {
+                    trail.add("worker interrupted");
+                    throw e;
+                }
+            });
+            assertTrue(Async.toThread(() -> started.await(5, TimeUnit.SECONDS)).await());
+            blocking.cancel();
+            assertThrows(CancellationException.class, blocking::await);
+            trail.add("await returned");
+        });
+        assertEquals(List.of("worker interrupted", "await returned"), trail.events());
+    }
+
+    @Test
+    void toThreadRethrowsTheWorksOwnException() throws Exception {
+        var failure = new IOException("read failed");
+        var thrown = Async.run(() -> assertThrows(IOException.class, () -> Async.toThread(() -> {
+            throw failure;
+        }).await()));
+        assertSame(failure, thrown);
+    }
+
+    @Test
+    void computeRunsOnTheDefaultDispatcher() throws Exception {
+        String thread = Async.run(() -> Async.compute(() -> Thread.currentThread().getName()).await());
+        assertTrue(thread.startsWith("DefaultDispatcher-worker"), thread);
+    }
+
+    @Test
+    void dispatchersDescribeThemselves() {
+        assertEquals("Dispatcher.io.limitedParallelism(2)", Dispatcher.io().limitedParallelism(2).toString());
+        assertThrows(IllegalArgumentException.class, () -> Dispatcher.io().limitedParallelism(0));
+    }
+
+    @Test
+    void aLoopOnAnExecutorRunsThere() throws Exception {
+        var executor = java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "my-executor"));
+        try {
+            int value = Async.run(Dispatcher.fromExecutor(executor), () -> {
+                Async.sleep(Duration.ofMillis(5)).await();
+                return Async.launch(() -> 2).await() + 1;
+            });
+            assertEquals(3, value);
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+}
