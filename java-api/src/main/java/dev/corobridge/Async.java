@@ -4,7 +4,6 @@ import dev.corobridge.core.Engine;
 import dev.corobridge.core.TaskFutureKt;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -316,9 +315,9 @@ public final class Async {
 
     /** Gathers the tasks given as arguments; see {@link #gather(java.util.Collection)}. */
     @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read, element by element, into a new list
     public static <T extends @Nullable Object> Task<List<T>> gather(CompletableFuture<? extends T>... tasks) {
-        Objects.requireNonNull(tasks, "tasks");
-        return gather(Arrays.asList(tasks));
+        return gather(listOf(tasks));
     }
 
     /**
@@ -336,9 +335,9 @@ public final class Async {
 
     /** Gathers the outcomes of the tasks given as arguments; see {@link #gatherSettled(java.util.Collection)}. */
     @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read, element by element, into a new list
     public static <T extends @Nullable Object> Task<List<Outcome<T>>> gatherSettled(CompletableFuture<? extends T>... tasks) {
-        Objects.requireNonNull(tasks, "tasks");
-        return gatherSettled(Arrays.asList(tasks));
+        return gatherSettled(listOf(tasks));
     }
 
     /**
@@ -421,6 +420,16 @@ public final class Async {
         List<CompletableFuture<? extends T>> list = new ArrayList<>(tasks);
         for (int i = 0; i < list.size(); i++) {
             Objects.requireNonNull(list.get(i), "tasks[" + i + "]");
+        }
+        return list;
+    }
+
+    @SafeVarargs
+    private static <T extends @Nullable Object> List<CompletableFuture<? extends T>> listOf(CompletableFuture<? extends T>... tasks) {
+        Objects.requireNonNull(tasks, "tasks");
+        List<CompletableFuture<? extends T>> list = new ArrayList<>(tasks.length);
+        for (CompletableFuture<? extends T> task : tasks) {
+            list.add(task);
         }
         return list;
     }
