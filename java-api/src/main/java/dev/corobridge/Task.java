@@ -51,7 +51,7 @@ public class Task<T extends @Nullable Object> extends TaskFuture<T> {
     /**
      * Requests cancellation, like asyncio's {@code task.cancel()}: the same as {@code cancel(false)}.
      *
-     * @return false if the task had already completed
+     * @return true if the task is now cancelled, false if it had already completed otherwise (the JDK contract)
      */
     public boolean cancel() {
         return cancel(false);

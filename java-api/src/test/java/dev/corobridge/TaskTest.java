@@ -199,6 +199,18 @@ class TaskTest {
     }
 
     @Test
+    void aCancelledTaskSaysWhichTaskWasCancelled() throws Exception {
+        Async.run(() -> {
+            var task = Async.launch("big.iso", () -> Async.sleep(Duration.ofSeconds(30)).await());
+            assertTrue(task.cancel());
+            assertTrue(task.isCancelled());
+            var error = assertThrows(CancellationException.class, task::await);
+            assertEquals("Task 'big.iso' was cancelled", error.getMessage());
+            assertTrue(task.cancel(), "still cancelled: CompletableFuture's contract");
+        });
+    }
+
+    @Test
     void cancellingBeforeTheTaskStartsMeansItNeverRuns() throws Exception {
         var ran = new AtomicBoolean();
         Async.run(() -> {

@@ -87,4 +87,50 @@ class ThreadsTest {
             executor.shutdownNow();
         }
     }
+
+    @Test
+    void aLoopOnTheUnconfinedDispatcherWorks() throws Exception {
+        int value = Async.run(Dispatcher.unconfined(), () -> {
+            Task<Integer> a = Async.launch(() -> {
+                Async.sleep(Duration.ofMillis(5)).await();
+                return 20;
+            });
+            Async.yieldNow().await();
+            return a.await() + Async.launch(() -> 1).await();
+        });
+        assertEquals(21, value);
+    }
+
+    @Test
+    void interruptingTheThreadInRunCancelsTheMainTask() throws Exception {
+        for (BodyThreads kind : Loops.kinds().toList()) {
+            var trail = new Trail();
+            var started = new CountDownLatch(1);
+            var outcome = new java.util.concurrent.atomic.AtomicReference<String>();
+            Thread caller = new Thread(() -> {
+                try {
+                    Loops.run(kind, () -> {
+                        try {
+                            started.countDown();
+                            Async.sleep(Duration.ofSeconds(30)).await();
+                        } finally {
+                            trail.add("main cleaned up");
+                        }
+                    });
+                    outcome.set("returned");
+                } catch (CancellationException e) {
+                    outcome.set("cancelled, interrupt flag=" + Thread.currentThread().isInterrupted());
+                } catch (Exception e) {
+                    outcome.set("failed: " + e);
+                }
+            });
+            caller.start();
+            assertTrue(started.await(5, TimeUnit.SECONDS));
+            caller.interrupt();
+            caller.join(5000);
+            assertFalse(caller.isAlive(), "Async.run did not return after an interrupt on " + kind);
+            assertEquals("cancelled, interrupt flag=true", outcome.get());
+            assertEquals(List.of("main cleaned up"), trail.events());
+        }
+    }
 }

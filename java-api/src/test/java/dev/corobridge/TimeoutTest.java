@@ -45,7 +45,7 @@ class TimeoutTest {
         });
         var events = trail.events();
         assertEquals("work cleaned up", events.get(0));
-        assertTrue(events.get(1).startsWith("timed out: ") && events.get(1).contains("0.1s"), events.get(1));
+        assertEquals("timed out: the body of Async.timeout did not finish within 0.1s", events.get(1));
         assertEquals("counter stopped", events.get(2));
         assertTrue(counter.get() > 3, "the work ran before the timeout: " + counter.get());
     }
@@ -110,6 +110,14 @@ class TimeoutTest {
             }
         });
         assertEquals(List.of("slow cleaned up", "timeout, slow cancelled=true"), trail.events());
+    }
+
+    @Test
+    void waitForNamesTheTaskThatRanOutOfTime() throws Exception {
+        var error = Async.run(() -> assertThrows(TimeoutException.class, () -> Async.waitFor(
+                Async.launch("slow query", () -> Async.sleep(Duration.ofSeconds(30)).await()), Duration.ofMillis(20))
+                .await()));
+        assertEquals("Task 'slow query' did not finish within 0.02s", error.getMessage());
     }
 
     @Test

@@ -51,7 +51,8 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         val main = startMain(loop, TaskEnvironment(exclusive = true, bodyThreads, loop.failureReports), cancelLeftovers, body)
         val coroutine = main.coroutine!!
         try {
-            bodyThreads.runLoop(onInterrupt = { main.cancel(false) }) { loop.runUntilComplete(coroutine) }
+            val cancelMain = Runnable { main.cancel(false) }
+            bodyThreads.runLoop(onInterrupt = cancelMain::run) { loop.runUntilComplete(coroutine, cancelMain) }
         } finally {
             loop.failureReports.flush(failureHandler)
         }
@@ -158,13 +159,14 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
     /** Runs [body] as a task that is cancelled after [nanos], failing with `TimeoutException`. */
     public fun <T> timeout(nanos: Long, body: Callable<T>): TaskFuture<T> {
         require(nanos >= 0) { "timeout must not be negative, was ${describeNanos(nanos)}" }
-        return start(currentContext(), null, deadlineNanos = nanos) { JavaBody(body, future).drive() }
+        return start(currentContext(), null, deadlineNanos = nanos, subject = "the body of Async.timeout") { JavaBody(body, future).drive() }
     }
 
     /** Awaits [task] for at most [nanos]; on timeout cancels it, awaits its cleanup and fails with `TimeoutException`. */
     public fun <T> waitFor(task: CompletableFuture<T>, nanos: Long): TaskFuture<T> {
         require(nanos >= 0) { "timeout must not be negative, was ${describeNanos(nanos)}" }
-        return start(currentContext(), null, deadlineNanos = nanos) {
+        val subject = if (task is TaskFuture<*>) "Task '${task.name()}'" else "the awaited future"
+        return start(currentContext(), null, deadlineNanos = nanos, subject = subject) {
             awaitOrCancel(task)
             task.outcome()
         }
@@ -235,12 +237,13 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         parent: CoroutineContext,
         name: String?,
         deadlineNanos: Long = NO_DEADLINE,
+        subject: String = "",
         isGroup: Boolean = false,
         block: suspend TaskCoroutine<T>.() -> T,
     ): TaskFuture<T> {
         val future = newTask<T>(name)
         val coroutine = TaskCoroutine(parent, future, isGroup)
-        if (deadlineNanos != NO_DEADLINE) coroutine.startDeadline(deadlineNanos)
+        if (deadlineNanos != NO_DEADLINE) coroutine.startDeadline(deadlineNanos, subject)
         coroutine.start(CoroutineStart.DEFAULT, coroutine, block)
         return future
     }

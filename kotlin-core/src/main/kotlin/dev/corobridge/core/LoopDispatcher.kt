@@ -49,23 +49,30 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
         if (idle) LockSupport.unpark(runner)
     }
 
-    /** Runs the loop on the calling thread until [job] is complete. */
-    public fun runUntilComplete(job: Job) {
+    /**
+     * Runs the loop on the calling thread until [job] is complete. An interrupt of that thread calls
+     * [onInterrupt] (which should cancel [job]) and is restored when the loop returns.
+     */
+    public fun runUntilComplete(job: Job, onInterrupt: Runnable = Runnable { job.cancel() }) {
         check(!closed) { "the event loop is closed; create a new one (EventLoop.create()) or use Async.run(...)" }
         check(runner == null) { "the event loop is already running; await the task instead of running the loop again" }
         runner = Thread.currentThread()
         val wake = job.invokeOnCompletion { if (idle) LockSupport.unpark(runner) }
         RUNNING.set(this)
+        var interrupted = false
         try {
-            drain(job)
+            interrupted = drain(job, onInterrupt)
         } finally {
             RUNNING.remove()
             runner = null
             wake.dispose()
+            if (interrupted) Thread.currentThread().interrupt()
         }
     }
 
-    private fun drain(job: Job) {
+    /** Returns whether the thread was interrupted meanwhile. */
+    private fun drain(job: Job, onInterrupt: Runnable): Boolean {
+        var interrupted = false
         while (true) {
             runDueTimers()
             val task = ready.poll()
@@ -73,7 +80,7 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
                 runSafely(task)
                 continue
             }
-            if (job.isCompleted) return
+            if (job.isCompleted) return interrupted
             idle = true
             // Re-check after publishing `idle`: a dispatch that missed the flag left its task in the queue.
             if (ready.isEmpty() && !job.isCompleted) {
@@ -81,6 +88,11 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
                 if (wait == Long.MAX_VALUE) LockSupport.park(this) else if (wait > 0) LockSupport.parkNanos(this, wait)
             }
             idle = false
+            // A pending interrupt would make every park return at once; take it as a request to cancel.
+            if (Thread.interrupted()) {
+                interrupted = true
+                onInterrupt.run()
+            }
         }
     }
 
@@ -114,7 +126,11 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
     /** Runs [action] on the loop thread after [delayNanos]; dispose the handle to cancel it. */
     internal fun scheduleNanos(delayNanos: Long, action: Runnable): DisposableHandle {
         val deadline = System.nanoTime() + delayNanos.coerceAtLeast(0)
-        val timer = timersLock.withLock { Timer(deadline, timerSequence++, action).also { timers.add(it) } }
+        val timer = timersLock.withLock {
+            // Cancelled timers wait at their place in the heap; sweep them out now and then so they cannot pile up.
+            if (timers.size >= SWEEP_EVERY && timerSequence % SWEEP_EVERY == 0L) timers.removeIf { it.disposed }
+            Timer(deadline, timerSequence++, action).also { timers.add(it) }
+        }
         if (idle) LockSupport.unpark(runner)
         return timer
     }
@@ -161,6 +177,7 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
 
     public companion object {
         private const val MAX_DELAY_MILLIS = Long.MAX_VALUE / 2_000_000
+        private const val SWEEP_EVERY = 4096
         private val RUNNING = ThreadLocal<LoopDispatcher>()
 
         /** The loop this thread is running, or null. */

@@ -35,7 +35,7 @@ internal class TaskCoroutine<T>(
     }
 
     override fun onCancelled(cause: Throwable, handled: Boolean) {
-        future.settleExceptionally(if (cause is DeadlineExceeded) cause.toTimeoutException(future.name()) else cause)
+        future.settleExceptionally(if (cause is DeadlineExceeded) cause.toTimeoutException() else cause)
     }
 
     override fun childCancelled(cause: Throwable): Boolean = if (isGroup) super.childCancelled(cause) else false
@@ -48,9 +48,12 @@ internal class TaskCoroutine<T>(
 
     override fun cancellationExceptionMessage(): String = "Task '${future.name()}' was cancelled"
 
-    /** Cancels this task with a timeout after [nanos]; its future then fails with `TimeoutException`. */
-    fun startDeadline(nanos: Long) {
-        val expire = Runnable { cancel(DeadlineExceeded(nanos)) }
+    /**
+     * Cancels this task with a timeout after [nanos]; its future then fails with `TimeoutException` naming
+     * [subject], the work that ran out of time (this task unless it was waiting for another one).
+     */
+    fun startDeadline(nanos: Long, subject: String) {
+        val expire = Runnable { cancel(DeadlineExceeded(nanos, subject)) }
         val dispatcher = context[ContinuationInterceptor]
         val handle: DisposableHandle =
             if (dispatcher is LoopDispatcher) {
@@ -64,9 +67,9 @@ internal class TaskCoroutine<T>(
 }
 
 /** The cancellation cause of a task whose deadline passed. */
-internal class DeadlineExceeded(private val nanos: Long) : CancellationException("timed out after ${describeNanos(nanos)}") {
-    fun toTimeoutException(taskName: String): TimeoutException =
-        TimeoutException("Task '$taskName' timed out after ${describeNanos(nanos)}")
+internal class DeadlineExceeded(nanos: Long, subject: String) :
+    CancellationException("$subject did not finish within ${describeNanos(nanos)}") {
+    fun toTimeoutException(): TimeoutException = TimeoutException(message)
 }
 
 internal fun describeNanos(nanos: Long): String = java.time.Duration.ofNanos(nanos).toString().substring(2).lowercase()

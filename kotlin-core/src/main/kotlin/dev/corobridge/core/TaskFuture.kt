@@ -42,8 +42,10 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
      * The coroutine's body sees a `CancellationException` at its next await.
      */
     override fun cancel(mayInterruptIfRunning: Boolean): Boolean {
-        val cancelled = super.cancel(mayInterruptIfRunning)
-        coroutine?.cancel(CancellationException("Task '${name()}' was cancelled"))
+        // One exception with a message for both sides, where CompletableFuture.cancel would make a blank one.
+        val cancellation = CancellationException("Task '${name()}' was cancelled")
+        val cancelled = super.completeExceptionally(cancellation) || isCancelled
+        coroutine?.cancel(cancellation)
         return cancelled
     }
 
