@@ -90,9 +90,7 @@ public final class Async {
      */
     public static <T extends @Nullable Object> T run(Callable<T> body) throws Exception {
         Objects.requireNonNull(body, "body");
-        try (EventLoop loop = EventLoop.create()) {
-            return loop.run(true, body);
-        }
+        return runOnNewLoop(true, body);
     }
 
     /** Runs a body that returns nothing; see {@link #run(Callable)}. */
@@ -131,9 +129,7 @@ public final class Async {
      */
     public static <T extends @Nullable Object> T runBlocking(Callable<T> body) throws Exception {
         Objects.requireNonNull(body, "body");
-        try (EventLoop loop = EventLoop.create()) {
-            return loop.run(false, body);
-        }
+        return runOnNewLoop(false, body);
     }
 
     /** Runs a body that returns nothing; see {@link #runBlocking(Callable)}. */
@@ -394,6 +390,12 @@ public final class Async {
     }
 
     // --- helpers ----------------------------------------------------------------------------------
+
+    private static <T extends @Nullable Object> T runOnNewLoop(boolean cancelLeftovers, Callable<T> body) throws Exception {
+        try (EventLoop loop = EventLoop.create()) {
+            return loop.run(cancelLeftovers, body);
+        }
+    }
 
     static Callable<@Nullable Void> callable(AsyncRunnable body) {
         return () -> {

@@ -38,8 +38,7 @@ internal class BodyThreads private constructor(val kind: BodyThreadKind) {
      * OS-thread wake-up; the caller just waits.
      */
     fun runLoop(onInterrupt: () -> Unit, loop: Runnable) {
-        val current = Thread.currentThread()
-        if (kind != BodyThreadKind.VIRTUAL || isVirtual(current)) {
+        if (kind != BodyThreadKind.VIRTUAL || isVirtual(Thread.currentThread())) {
             loop.run()
             return
         }
@@ -52,18 +51,7 @@ internal class BodyThreads private constructor(val kind: BodyThreadKind) {
             }
         }
         thread.start()
-        var interrupted = false
-        while (true) {
-            try {
-                thread.join()
-                break
-            } catch (e: InterruptedException) {
-                // Like Ctrl-C under asyncio.run: cancel the main task and still wait for its cleanup.
-                interrupted = true
-                onInterrupt()
-            }
-        }
-        if (interrupted) current.interrupt()
+        waitThroughInterrupts(onInterrupt) { thread.join() }
         failure?.let { throw it }
     }
 
@@ -108,4 +96,23 @@ internal class BodyThreads private constructor(val kind: BodyThreadKind) {
             }
         }
     }
+}
+
+/**
+ * Runs the blocking [wait] to its end even if the thread is interrupted meanwhile: each interrupt calls
+ * [onInterrupt] instead (like Ctrl-C under asyncio.run: cancel the main task, still wait for its cleanup) and the
+ * interrupt flag is restored afterwards.
+ */
+internal inline fun waitThroughInterrupts(onInterrupt: () -> Unit, wait: () -> Unit) {
+    var interrupted = false
+    while (true) {
+        try {
+            wait()
+            break
+        } catch (e: InterruptedException) {
+            interrupted = true
+            onInterrupt()
+        }
+    }
+    if (interrupted) Thread.currentThread().interrupt()
 }

@@ -71,17 +71,7 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         val main = startMain(dispatcher, TaskEnvironment(exclusive = false, BodyThreads.preferred(), reports), cancelLeftovers, body)
         val finished = CountDownLatch(1)
         main.coroutine!!.invokeOnCompletion { finished.countDown() }
-        var interrupted = false
-        while (true) {
-            try {
-                finished.await()
-                break
-            } catch (e: InterruptedException) {
-                interrupted = true
-                main.cancel(false)
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt()
+        waitThroughInterrupts(onInterrupt = { main.cancel(false) }) { finished.await() }
         reports.flush(failureHandler)
         return main.outcome()
     }
