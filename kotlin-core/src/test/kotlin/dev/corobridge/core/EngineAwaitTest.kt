@@ -1,0 +1,167 @@
+package dev.corobridge.core
+
+import java.io.IOException
+import java.util.concurrent.CompletableFuture
+import java.util.concurrent.atomic.AtomicInteger
+import kotlin.concurrent.thread
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertSame
+import org.junit.jupiter.api.Assertions.assertThrows
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.params.ParameterizedTest
+import org.junit.jupiter.params.provider.EnumSource
+
+/**
+ * Awaiting in direct-style Java bodies: who runs when, and what an await returns or rethrows.
+ *
+ * Each behaviour runs over every [BodyThreadKind] this JDK has (virtual threads need JDK 21+).
+ */
+class EngineAwaitTest : JavaBodyTestBase() {
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun launchedBodyRunsOnlyWhenTheLauncherAwaits(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+
+        engine.runMain(kind) {
+            val a = launch("a") {
+                trail.add("a1")
+                await(engine.yieldNow())
+                trail.add("a2")
+            }
+            trail.add("main")
+            await(a)
+        }
+
+        assertEquals(listOf("main", "a1", "a2"), trail.events())
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun bodiesTakeTurnsAtTheirAwaits(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+
+        engine.runMain(kind) {
+            val tasks = listOf("a", "b").map { name ->
+                launch(name) {
+                    trail.add("${name}1")
+                    await(engine.yieldNow())
+                    trail.add("${name}2")
+                }
+            }
+            tasks.forEach { await(it) }
+        }
+
+        assertEquals(listOf("a1", "b1", "a2", "b2"), trail.events())
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun bodiesOfOneLoopNeverRunInParallel(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+        val inside = AtomicInteger()
+        val mostInside = AtomicInteger()
+
+        engine.runMain(kind) {
+            val tasks = (1..4).map { i ->
+                launch("worker $i") {
+                    repeat(3) {
+                        mostInside.accumulateAndGet(inside.incrementAndGet(), { a, b -> maxOf(a, b) })
+                        Thread.sleep(1) // long enough for a parallel body to enter, if one could
+                        inside.decrementAndGet()
+                        await(engine.yieldNow())
+                    }
+                }
+            }
+            tasks.forEach { await(it) }
+        }
+
+        assertEquals(1, mostInside.get())
+    }
+
+    @Test
+    fun awaitOutsideATaskThrowsWithAHintToAsyncRun() {
+        val e = assertThrows(IllegalStateException::class.java) { engine.await(CompletableFuture.completedFuture(1)) }
+
+        assertTrue(e.message!!.contains("Async.run"), e.message)
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun awaitOfItselfThrows(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+
+        val e = engine.runMain(kind) { runCatching { await(engine.currentTask()!!) }.exceptionOrNull() }
+
+        assertTrue(e is IllegalStateException, "awaiting itself threw $e")
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun awaitRethrowsTheTasksExceptionAsTheSameObject(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+        val failure = IllegalArgumentException("bad input")
+
+        val caught = engine.runMain(kind) { runCatching { await(launch("child") { throw failure }) }.exceptionOrNull() }
+
+        assertSame(failure, caught)
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun awaitRethrowsTheOriginalCheckedException(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+        val failure = IOException("disk on fire")
+
+        val caught = engine.runMain(kind) {
+            try {
+                await(launch("child") { throw failure })
+                null
+            } catch (e: IOException) {
+                e
+            }
+        }
+
+        assertSame(failure, caught)
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun awaitOfAPlainFutureCompletedFromAnotherThreadResumesTheBody(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+        val future = CompletableFuture<String>()
+
+        val result = engine.runMain(kind) {
+            thread(name = "completer") {
+                Thread.sleep(20)
+                future.complete("from outside")
+            }
+            await(future)
+        }
+
+        assertEquals("from outside", result)
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun awaitOfAFailedPlainFutureRethrowsItsExceptionUnwrapped(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+        val failure = IOException("plain future failed")
+
+        val caught = engine.runMain(kind) { runCatching { await(CompletableFuture.failedFuture<String>(failure)) }.exceptionOrNull() }
+
+        assertSame(failure, caught)
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun awaitAttachesTheAwaitingTaskAsASuppressedSite(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+
+        val caught = engine.runMain(kind) {
+            await(launch("awaiter") { runCatching { await(launch("child") { throw IllegalStateException("failed") }) }.exceptionOrNull()!! })
+        }
+
+        assertEquals(listOf("awaited in task 'awaiter'"), caught.suppressed.map { it.message })
+    }
+}

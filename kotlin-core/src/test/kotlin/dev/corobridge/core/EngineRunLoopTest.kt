@@ -1,0 +1,180 @@
+package dev.corobridge.core
+
+import java.io.IOException
+import java.util.concurrent.Callable
+import java.util.concurrent.CancellationException
+import java.util.concurrent.CountDownLatch
+import java.util.concurrent.TimeUnit
+import java.util.concurrent.atomic.AtomicReference
+import kotlin.concurrent.thread
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertSame
+import org.junit.jupiter.api.Assertions.assertThrows
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.params.ParameterizedTest
+import org.junit.jupiter.params.provider.EnumSource
+
+/**
+ * [Engine.runLoop] with a Java main body: nesting, leftovers, the main outcome and interrupts; and the asyncio
+ * failure policy: a failed child leaves its parent alone and is reported when the loop ends unless someone retrieved it.
+ *
+ * Each behaviour runs over every [BodyThreadKind] this JDK has (virtual threads need JDK 21+).
+ */
+class EngineRunLoopTest : JavaBodyTestBase() {
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun runLoopFromABodyThrows(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+
+        val e = engine.runMain(kind) { runCatching { engine.runMain(kind) { "nested" } }.exceptionOrNull() }
+
+        assertTrue(e is IllegalStateException, "nested runLoop threw $e")
+        assertTrue(e!!.message!!.contains("cannot be called from a running event loop"), e.message)
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun runLoopOnAClosedLoopThrows(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+        val loop = LoopDispatcher().apply { close() }
+
+        val e = assertThrows(IllegalStateException::class.java) {
+            engine.runLoop(loop, kind, true, failures, Callable { trail.add("body ran") })
+        }
+
+        assertTrue(e.message!!.contains("closed"), e.message)
+        assertEquals(emptyList<String>(), trail.events())
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun runLoopCancelsLeftoverTasksWhenAsked(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+        val leftover = AtomicReference<TaskFuture<*>>()
+
+        engine.runMain(kind, cancelLeftovers = true) {
+            leftover.set(sleeper("leftover"))
+            await(engine.yieldNow())
+            trail.add("body returned")
+        }
+
+        assertEquals(listOf("body returned", "leftover cleanup"), trail.events())
+        assertTrue(leftover.get().isCancelled)
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun runLoopWaitsForLeftoverTasksOtherwise(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+
+        engine.runMain(kind, cancelLeftovers = false) {
+            launch("leftover") {
+                sleep(20)
+                trail.add("leftover finished")
+            }
+            trail.add("body returned")
+        }
+
+        assertEquals(listOf("body returned", "leftover finished"), trail.events())
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun runLoopRethrowsTheMainBodysExceptionAsTheSameObject(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+        val failure = IOException("main failed")
+
+        val caught = assertThrows(IOException::class.java) { engine.runMain(kind) { throw failure } }
+
+        assertSame(failure, caught)
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun mainBodysExceptionIsNotReportedAsUnretrieved(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+
+        assertThrows(IOException::class.java) { engine.runMain(kind, failureHandler = failures) { throw IOException("main failed") } }
+
+        assertEquals(emptyList<Pair<String, Throwable>>(), failures.reports)
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun interruptingTheCallerCancelsTheMainTask(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+        val sleeping = CountDownLatch(1)
+        val outcome = AtomicReference<Throwable>()
+        val caller = thread(name = "runLoop caller") {
+            outcome.set(
+                runCatching {
+                    engine.runMain(kind) {
+                        try {
+                            val nap = engine.sleep(TimeUnit.SECONDS.toNanos(3))
+                            sleeping.countDown()
+                            await(nap)
+                            trail.add("slept")
+                        } catch (e: CancellationException) {
+                            trail.add("main cancelled")
+                            throw e
+                        }
+                    }
+                }.exceptionOrNull()
+            )
+        }
+        sleeping.await()
+
+        caller.interrupt()
+
+        caller.join(2_000)
+        assertFalse(caller.isAlive, "the interrupt did not end runLoop")
+        assertEquals(listOf("main cancelled"), trail.events()) // not "slept": the 3 s nap was cut short
+        assertTrue(outcome.get() is CancellationException, "runLoop ended with ${outcome.get()}")
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun failedChildDoesNotCancelItsParent(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+
+        val result = engine.runMain(kind, failureHandler = failures) {
+            launch("child") { throw IllegalStateException("child failed") }
+            sleep(20)
+            trail.add("parent went on")
+            "parent result"
+        }
+
+        assertEquals("parent result", result)
+        assertEquals(listOf("parent went on"), trail.events())
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun unawaitedFailureIsReportedWhenTheLoopEnds(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+        val failure = IllegalStateException("nobody awaits this")
+
+        engine.runMain(kind, failureHandler = failures) {
+            launch("lonely child") { throw failure }
+            await(engine.yieldNow())
+            trail.add("reports before the end: ${failures.reports.size}")
+        }
+
+        assertEquals(listOf("reports before the end: 0"), trail.events())
+        assertEquals(listOf("lonely child" to failure), failures.reports)
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun awaitedFailureIsNotReported(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+
+        engine.runMain(kind, failureHandler = failures) {
+            val child = launch("child") { throw IllegalStateException("awaited") }
+            assertThrows(IllegalStateException::class.java) { await(child) }
+        }
+
+        assertEquals(emptyList<Pair<String, Throwable>>(), failures.reports)
+    }
+}

@@ -1,0 +1,255 @@
+package dev.corobridge.core
+
+import java.io.IOException
+import java.util.concurrent.CancellationException
+import java.util.concurrent.CompletableFuture
+import java.util.concurrent.CopyOnWriteArrayList
+import java.util.concurrent.TimeUnit
+import java.util.concurrent.atomic.AtomicReference
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.future.await
+import kotlinx.coroutines.yield
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertSame
+import org.junit.jupiter.api.Assertions.assertThrows
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Disabled
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.Timeout
+import org.junit.jupiter.params.ParameterizedTest
+import org.junit.jupiter.params.provider.EnumSource
+
+/**
+ * Kotlin suspend bodies ([Engine.launchSuspending]) started from the main Java body of a loop: they are plain
+ * coroutines on the loop, with the engine's task semantics (asyncio's failure and cancellation rules).
+ */
+// SEPARATE_THREAD: loop and body threads park without regard to interrupts, so only a separate thread can time out.
+@Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class EngineSuspendBodyTest {
+    private val engine = testEngine()
+    private val trail = Trail()
+    private val failures = ReportedFailures()
+
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun kotlinBodiesRunOnlyOnTheLoopThread(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+        val threads = CopyOnWriteArrayList<Thread>()
+        val loops = CopyOnWriteArrayList<LoopDispatcher?>()
+        suspend fun record() {
+            threads.add(Thread.currentThread())
+            loops.add(LoopDispatcher.running())
+        }
+        val loop = LoopDispatcher()
+
+        engine.runLoop(loop, kind, true, failures) {
+            val tasks = (1..3).map { i ->
+                engine.launchSuspending("kotlin $i") {
+                    record()
+                    delay(5L * i)
+                    record()
+                    yield()
+                    record()
+                }
+            }
+            tasks.forEach { engine.await(it) }
+        }
+
+        assertEquals(9, threads.size)
+        assertEquals(1, threads.toSet().size, "Kotlin bodies ran on $threads")
+        assertTrue(loops.all { it === loop }, "not every Kotlin body step ran inside the loop: $loops")
+    }
+
+    @Test
+    fun kotlinBodyRunsOnTheThreadThatRunsAPlatformLoop() {
+        val ranOn = AtomicReference<Thread>()
+
+        engine.runMain { engine.await(engine.launchSuspending(null) { ranOn.set(Thread.currentThread()) }) }
+
+        assertSame(Thread.currentThread(), ranOn.get())
+    }
+
+    @Test
+    fun cancellingAKotlinTaskRunsItsFinallyBeforeItsAwaitReturns() {
+        engine.runMain {
+            val sleeper = engine.launchSuspending("sleeper") {
+                try {
+                    trail.add("sleeper started")
+                    delay(10_000)
+                } finally {
+                    trail.add("sleeper finally")
+                }
+            }
+            engine.await(engine.yieldNow())
+
+            sleeper.cancel(false)
+            assertThrows(CancellationException::class.java) { engine.await(sleeper) }
+            trail.add("await returned")
+        }
+
+        assertEquals(listOf("sleeper started", "sleeper finally", "await returned"), trail.events())
+    }
+
+    @Test
+    fun failedKotlinChildDoesNotCancelItsParent() {
+        val result = engine.runMain(failureHandler = failures) {
+            engine.launchSuspending("child") { throw IllegalStateException("child failed") }
+            engine.await(engine.sleep(TimeUnit.MILLISECONDS.toNanos(20)))
+            trail.add("parent went on")
+            "parent result"
+        }
+
+        assertEquals("parent result", result)
+        assertEquals(listOf("parent went on"), trail.events())
+    }
+
+    @Test
+    fun unawaitedFailureIsReportedOnceWhenTheLoopEnds() {
+        val failure = IllegalStateException("nobody awaits this")
+        val reportedDuringBody = AtomicReference<List<Pair<String, Throwable>>>()
+
+        engine.runMain(failureHandler = failures) {
+            val child = engine.launchSuspending("lonely child") { throw failure }
+            engine.await(engine.yieldNow())
+            assertTrue(child.isCompletedExceptionally, "the child should have failed by now")
+            reportedDuringBody.set(failures.reports.toList())
+        }
+
+        assertEquals(emptyList<Pair<String, Throwable>>(), reportedDuringBody.get())
+        assertEquals(1, failures.reports.size, "reports: ${failures.reports}")
+        assertEquals("lonely child", failures.reports[0].first)
+        assertSame(failure, failures.reports[0].second)
+    }
+
+    @Test
+    fun awaitedFailureIsNotReported() {
+        engine.runMain(failureHandler = failures) {
+            val child = engine.launchSuspending("child") { throw IllegalStateException("awaited") }
+            assertThrows(IllegalStateException::class.java) { engine.await(child) }
+        }
+
+        assertEquals(emptyList<Pair<String, Throwable>>(), failures.reports)
+    }
+
+    @Test
+    fun failureRetrievedBeforeItHappensIsNotReported() {
+        engine.runMain(failureHandler = failures) {
+            val child = engine.launchSuspending("child") {
+                delay(10)
+                throw IllegalStateException("awaited before it failed")
+            }
+            assertThrows(IllegalStateException::class.java) { engine.await(child) }
+        }
+
+        assertEquals(emptyList<Pair<String, Throwable>>(), failures.reports)
+    }
+
+    @Test
+    fun awaitRethrowsTheKotlinBodysCheckedExceptionAsTheSameObject() {
+        val failure = IOException("disk on fire")
+
+        val caught = engine.runMain {
+            val child = engine.launchSuspending("child") { throw failure }
+            try {
+                engine.await(child)
+                null
+            } catch (e: IOException) {
+                e
+            }
+        }
+
+        assertSame(failure, caught)
+    }
+
+    @Test
+    fun runLoopCancelsLeftoverTasksWhenAsked() {
+        val leftover = AtomicReference<TaskFuture<*>>()
+        val started = System.nanoTime()
+
+        engine.runMain(cancelLeftovers = true) {
+            leftover.set(
+                engine.launchSuspending("leftover") {
+                    try {
+                        delay(10_000)
+                    } finally {
+                        trail.add("leftover cleanup")
+                    }
+                }
+            )
+            engine.await(engine.yieldNow())
+            trail.add("body returned")
+        }
+
+        assertEquals(listOf("body returned", "leftover cleanup"), trail.events())
+        assertTrue(leftover.get().isCancelled)
+        assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5), "runLoop waited for the leftover")
+    }
+
+    @Test
+    fun runLoopWaitsForLeftoverTasksOtherwise() {
+        val leftover = AtomicReference<TaskFuture<*>>()
+
+        engine.runMain(cancelLeftovers = false) {
+            leftover.set(
+                engine.launchSuspending("leftover") {
+                    delay(30)
+                    trail.add("leftover finished")
+                    "leftover result"
+                }
+            )
+            trail.add("body returned")
+        }
+
+        assertEquals(listOf("body returned", "leftover finished"), trail.events())
+        assertEquals("leftover result", leftover.get().getNow(null))
+    }
+
+    @Test
+    fun runLoopFromAKotlinBodyThrows() {
+        val failure = AtomicReference<Throwable>()
+
+        engine.runMain {
+            engine.await(
+                engine.launchSuspending(null) {
+                    failure.set(runCatching { engine.runMain { "nested" } }.exceptionOrNull())
+                }
+            )
+        }
+
+        assertTrue(failure.get() is IllegalStateException, "nested runLoop threw ${failure.get()}")
+        assertTrue(failure.get()!!.message!!.contains("running event loop"), failure.get()!!.message)
+    }
+
+    @Test
+    fun awaitFromAKotlinBodyThrowsIllegalState() {
+        val failure = AtomicReference<Throwable>()
+
+        engine.runMain {
+            engine.await(
+                engine.launchSuspending(null) {
+                    failure.set(runCatching { engine.await(CompletableFuture.completedFuture(1)) }.exceptionOrNull())
+                }
+            )
+        }
+
+        assertTrue(failure.get() is IllegalStateException, "await in a Kotlin body threw ${failure.get()}")
+    }
+
+    @Test
+    @Disabled("BUG: launchSuspending called from a Kotlin body starts the task on the background Dispatchers.Default, not on the current loop (Engine.currentContext only knows Java bodies)")
+    fun taskLaunchedFromAKotlinBodyRunsOnTheSameLoop() {
+        val outer = AtomicReference<Thread>()
+        val inner = AtomicReference<Thread>()
+
+        engine.runMain {
+            engine.await(
+                engine.launchSuspending("outer") {
+                    outer.set(Thread.currentThread())
+                    engine.launchSuspending("inner") { inner.set(Thread.currentThread()) }.await()
+                }
+            )
+        }
+
+        assertSame(outer.get(), inner.get(), "inner ran on ${inner.get()}, outer on ${outer.get()}")
+    }
+}
