@@ -12,6 +12,7 @@ import kotlin.time.Duration.Companion.nanoseconds
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.DelicateCoroutinesApi
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.InternalCoroutinesApi
 import kotlinx.coroutines.NonCancellable
@@ -25,7 +26,7 @@ import kotlinx.coroutines.withContext
  * caller is not inside a task.
  */
 @InternalCorobridgeApi
-@OptIn(InternalCoroutinesApi::class)
+@OptIn(InternalCoroutinesApi::class, DelicateCoroutinesApi::class)
 public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
     private val background: CoroutineContext =
         Dispatchers.Default + TaskEnvironment(exclusive = false, threads = BodyThreads.preferred(), reports = null)
@@ -54,6 +55,7 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
             val cancelMain = Runnable { main.cancel(false) }
             bodyThreads.runLoop(onInterrupt = cancelMain::run) { loop.runUntilComplete(coroutine, cancelMain) }
         } finally {
+            loop.main = null
             loop.failureReports.flush(failureHandler)
         }
         return main.outcome()
@@ -86,6 +88,7 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         main.markRetrieved() // its outcome goes to the caller of run
         val coroutine = TaskCoroutine(dispatcher + environment, main)
         environment.root = coroutine
+        if (dispatcher is LoopDispatcher) dispatcher.main = coroutine
         coroutine.start(CoroutineStart.DEFAULT, coroutine) {
             val value = JavaBody(body, main).drive()
             if (cancelLeftovers) coroutineContext.cancelChildren()
@@ -149,14 +152,16 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
     /** Runs [body] as a task that is cancelled after [nanos], failing with `TimeoutException`. */
     public fun <T> timeout(nanos: Long, body: Callable<T>): TaskFuture<T> {
         require(nanos >= 0) { "timeout must not be negative, was ${describeNanos(nanos)}" }
-        return start(currentContext(), null, deadlineNanos = nanos, subject = "the body of Async.timeout") { JavaBody(body, future).drive() }
+        return start(currentContext(), null, deadlineNanos = nanos, subject = "the body of Async.timeout", runsEvenIfCancelledEarly = true) {
+            JavaBody(body, future).drive()
+        }
     }
 
     /** Awaits [task] for at most [nanos]; on timeout cancels it, awaits its cleanup and fails with `TimeoutException`. */
     public fun <T> waitFor(task: CompletableFuture<T>, nanos: Long): TaskFuture<T> {
         require(nanos >= 0) { "timeout must not be negative, was ${describeNanos(nanos)}" }
         val subject = if (task is TaskFuture<*>) "Task '${task.name()}'" else "the awaited future"
-        return start(currentContext(), null, deadlineNanos = nanos, subject = subject) {
+        return start(currentContext(), null, deadlineNanos = nanos, subject = subject, runsEvenIfCancelledEarly = true) {
             awaitOrCancel(task)
             task.outcome()
         }
@@ -171,7 +176,7 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
     // --- many tasks -------------------------------------------------------------------------------
 
     /** Results in argument order; fails with the first failure. Cancelling it cancels the tasks. */
-    public fun <T> gather(tasks: List<CompletableFuture<out T>>): TaskFuture<List<T>> = start(currentContext(), null) {
+    public fun <T> gather(tasks: List<CompletableFuture<out T>>): TaskFuture<List<T>> = start(currentContext(), null, runsEvenIfCancelledEarly = true) {
         val firstFailure = awaitAllOrCancel(tasks, stopAtFailure = true)
         if (firstFailure >= 0) tasks[firstFailure].outcome()
         tasks.map { it.outcome() }
@@ -179,7 +184,7 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
 
     /** Waits for every task and maps each settled one with [outcome]; never fails because a task did. */
     public fun <T, R> gatherSettled(tasks: List<CompletableFuture<out T>>, outcome: Function<CompletableFuture<out T>, R>): TaskFuture<List<R>> =
-        start(currentContext(), null) {
+        start(currentContext(), null, runsEvenIfCancelledEarly = true) {
             awaitAllOrCancel(tasks, stopAtFailure = false)
             tasks.map { task ->
                 if (task is TaskFuture<*>) task.markRetrieved()
@@ -218,7 +223,12 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
 
     // --- internals --------------------------------------------------------------------------------
 
-    private fun currentContext(): CoroutineContext = JavaBody.current()?.launchContext ?: background
+    /**
+     * Where a new task belongs: the calling Java body's task; else, for Kotlin code running on an event loop,
+     * the loop's main task; else the background dispatcher.
+     */
+    private fun currentContext(): CoroutineContext =
+        JavaBody.current()?.launchContext ?: LoopDispatcher.running()?.main?.context ?: background
 
     @Suppress("UNCHECKED_CAST")
     private fun <T> newTask(name: String?): TaskFuture<T> = (newFuture.get() as TaskFuture<T>).also { if (name != null) it.setName(name) }
@@ -229,12 +239,15 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         deadlineNanos: Long = NO_DEADLINE,
         subject: String = "",
         isGroup: Boolean = false,
+        runsEvenIfCancelledEarly: Boolean = false,
         block: suspend TaskCoroutine<T>.() -> T,
     ): TaskFuture<T> {
         val future = newTask<T>(name)
         val coroutine = TaskCoroutine(parent, future, isGroup)
         if (deadlineNanos != NO_DEADLINE) coroutine.startDeadline(deadlineNanos, subject)
-        coroutine.start(CoroutineStart.DEFAULT, coroutine, block)
+        // ATOMIC: a block that must react to its own cancellation (cancel what it waits for, or let a timed body
+        // reach its first await) still gets its first turn when cancelled before it.
+        coroutine.start(if (runsEvenIfCancelledEarly) CoroutineStart.ATOMIC else CoroutineStart.DEFAULT, coroutine, block)
         return future
     }
 

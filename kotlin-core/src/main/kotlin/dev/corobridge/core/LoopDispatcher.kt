@@ -35,6 +35,9 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
     @Volatile private var idle = false
     @Volatile private var closed = false
 
+    /** The main task of the current run: the parent of tasks that Kotlin code on this loop starts. */
+    @Volatile internal var main: TaskCoroutine<*>? = null
+
     /** The failures of tasks in this loop that nobody retrieved, reported when the loop ends. */
     internal val failureReports: FailureReports = FailureReports()
 

@@ -115,12 +115,17 @@ public fun <T> CompletableFuture<T>.outcome(): T {
     }
 }
 
-/** Removes the wrapper the JDK puts around a future's own exception. */
+/**
+ * Removes the wrapper the JDK puts around a future's own exception: `CompletionException` and
+ * `ExecutionException`, and, on newer JDKs, the fresh `CancellationException` that `getNow`/`join` throw
+ * with the stored one as its cause.
+ */
 @InternalCorobridgeApi
 public fun unwrapFutureException(e: Throwable): Throwable {
-    if (e is java.util.concurrent.CompletionException || e is ExecutionException) {
-        val cause = e.cause
-        if (cause != null) return cause
+    val cause = e.cause ?: return e
+    return when {
+        e is java.util.concurrent.CompletionException || e is ExecutionException -> cause
+        e is CancellationException && cause is CancellationException -> cause
+        else -> e
     }
-    return e
 }

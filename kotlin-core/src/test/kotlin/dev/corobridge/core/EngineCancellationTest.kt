@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertSame
 import org.junit.jupiter.api.Assertions.assertThrows
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.Disabled
 import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.EnumSource
 
@@ -46,7 +45,6 @@ class EngineCancellationTest : JavaBodyTestBase() {
 
     @ParameterizedTest
     @EnumSource(BodyThreadKind::class)
-    @Disabled("BUG: on JDK 25 (passes on 17) await of a cancelled task throws a new CancellationException(\"getNow\") made by CompletableFuture.getNow, the task's own \"Task 'child' was cancelled\" only its cause: outcome() does not unwrap it")
     fun awaitOfACancelledTaskThrowsACancellationNamingIt(kind: BodyThreadKind) {
         assumeAvailable(kind)
 

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertSame
 import org.junit.jupiter.api.Assertions.assertThrows
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.Disabled
 import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.EnumSource
 
@@ -95,7 +94,6 @@ class EngineGatherTest : JavaBodyTestBase() {
 
     @ParameterizedTest
     @EnumSource(BodyThreadKind::class)
-    @Disabled("BUG: cancelling a gather before its coroutine's first turn leaves its tasks running (awaitAllOrCancel never ran), although 'cancelling it cancels the tasks'")
     fun cancellingAGatherBeforeItsFirstTurnCancelsItsTasks(kind: BodyThreadKind) {
         assumeAvailable(kind)
         val tasks = ArrayList<TaskFuture<Unit>>()

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertSame
 import org.junit.jupiter.api.Assertions.assertThrows
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.Disabled
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.Timeout
 import org.junit.jupiter.params.ParameterizedTest
@@ -236,7 +235,6 @@ class EngineSuspendBodyTest {
     }
 
     @Test
-    @Disabled("BUG: launchSuspending called from a Kotlin body starts the task on the background Dispatchers.Default, not on the current loop (Engine.currentContext only knows Java bodies)")
     fun taskLaunchedFromAKotlinBodyRunsOnTheSameLoop() {
         val outer = AtomicReference<Thread>()
         val inner = AtomicReference<Thread>()

@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicReference
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertThrows
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.Disabled
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.EnumSource
@@ -59,7 +58,6 @@ class EngineTimeTest : JavaBodyTestBase() {
 
     @ParameterizedTest
     @EnumSource(BodyThreadKind::class)
-    @Disabled("BUG: timeout(0, body) never starts the body (the deadline timer runs before the task's first turn); asyncio.timeout(0) runs the body until its first await, where it sees the cancellation")
     fun timeoutWithAZeroLimitRunsTheBodyUntilItsFirstAwait(kind: BodyThreadKind) {
         assumeAvailable(kind)
 
@@ -120,7 +118,6 @@ class EngineTimeTest : JavaBodyTestBase() {
 
     @ParameterizedTest
     @EnumSource(BodyThreadKind::class)
-    @Disabled("BUG: waitFor(task, 0) fails with TimeoutException without cancelling task: its deadline timer runs before its coroutine's first turn, so awaitOrCancel never runs (the task is only cancelled later as a leftover)")
     fun waitForWithAZeroLimitCancelsTheAwaitedTask(kind: BodyThreadKind) {
         assumeAvailable(kind)
         val slow = AtomicReference<TaskFuture<*>>()
@@ -136,7 +133,6 @@ class EngineTimeTest : JavaBodyTestBase() {
 
     @ParameterizedTest
     @EnumSource(BodyThreadKind::class)
-    @Disabled("BUG: cancelling a waitFor task before its coroutine's first turn leaves the awaited task running (awaitOrCancel never ran), although 'cancelling the returned task cancels task too'")
     fun cancellingAWaitForBeforeItsFirstTurnCancelsTheAwaitedTask(kind: BodyThreadKind) {
         assumeAvailable(kind)
         val slow = AtomicReference<TaskFuture<*>>()
