@@ -18,21 +18,23 @@ import org.jspecify.annotations.Nullable;
 /**
  * asyncio for Java: every verb of {@code asyncio} as a static method, running on Kotlin coroutines.
  *
- * <p><b>Bodies.</b> An {@code async def} is any Java method run inside a task: a {@link Callable} or an
- * {@link AsyncRunnable} given to {@link #run(Callable)}, {@link #launch(Callable)} and friends. Inside a body,
- * {@link Task#await()} suspends only that task. A body runs on its own virtual thread when the JDK has them (21+),
- * else on a pooled platform thread. Tasks of one event loop never run in parallel: they interleave at awaits only,
- * exactly like asyncio. Parallelism is explicit: {@link #toThread(Callable)}, {@link #compute(Callable)}, or a loop on
- * a parallel {@link Dispatcher}.
+ * <p><b>Bodies.</b> An {@code async def} is any Java method run inside a task: a {@link Callable}
+ * or an {@link AsyncRunnable} given to {@link #run(Callable)}, {@link #launch(Callable)} and
+ * friends. Inside a body, {@link Task#await()} suspends only that task. A body runs on its own
+ * virtual thread when the JDK has them (21+), else on a pooled platform thread. Tasks of one event
+ * loop never run in parallel: they interleave at awaits only, exactly like asyncio. Parallelism is
+ * explicit: {@link #toThread(Callable)}, {@link #compute(Callable)}, or a loop on a parallel {@link
+ * Dispatcher}.
  *
- * <p><b>Tasks.</b> Every operation returns a {@link Task}, a {@link CompletableFuture}. A task started inside a task
- * is its child: cancelling a task cancels everything it started. Outside any task, tasks run on a shared background
- * dispatcher and are plain futures.
+ * <p><b>Tasks.</b> Every operation returns a {@link Task}, a {@link CompletableFuture}. A task
+ * started inside a task is its child: cancelling a task cancels everything it started. Outside any
+ * task, tasks run on a shared background dispatcher and are plain futures.
  *
- * <p><b>Exceptions.</b> One policy: {@code await()} rethrows the task's own exception unchanged, checked ones too, so
- * {@code catch (IOException e)} around an await works; {@code join()}/{@code get()} keep their JDK wrapping. Bad
- * arguments fail at the call: {@code NullPointerException} naming the parameter, {@code IllegalArgumentException}
- * for negative durations, {@code IllegalStateException} for await outside a task, nested {@code run} or a closed loop.
+ * <p><b>Exceptions.</b> One policy: {@code await()} rethrows the task's own exception unchanged,
+ * checked ones too, so {@code catch (IOException e)} around an await works; {@code join()}/{@code
+ * get()} keep their JDK wrapping. Bad arguments fail at the call: {@code NullPointerException}
+ * naming the parameter, {@code IllegalArgumentException} for negative durations, {@code
+ * IllegalStateException} for await outside a task, nested {@code run} or a closed loop.
  *
  * <pre>{@code
  * static void download(int i) throws Exception {
@@ -65,17 +67,24 @@ import org.jspecify.annotations.Nullable;
 public final class Async {
     static final Engine ENGINE = new Engine(Task::new);
 
-    static final BiConsumer<String, Throwable> LOG_UNRETRIEVED = (taskName, exception) -> System.getLogger("dev.corobridge")
-            .log(System.Logger.Level.WARNING, "Task exception was never retrieved: task '" + taskName + "'", exception);
+    static final BiConsumer<String, Throwable> LOG_UNRETRIEVED =
+            (taskName, exception) ->
+                    System.getLogger("dev.corobridge")
+                            .log(
+                                    System.Logger.Level.WARNING,
+                                    "Task exception was never retrieved: task '" + taskName + "'",
+                                    exception);
 
     private Async() {}
 
-    // --- event loops ------------------------------------------------------------------------------
+    // --- event loops
+    // ------------------------------------------------------------------------------
 
     /**
-     * Runs {@code body} as the main task of a new event loop and returns its result: asyncio's {@code asyncio.run}.
-     * The calling thread waits. When the body returns, tasks it left running are cancelled and their cleanup
-     * awaited; then the loop is closed. Failed tasks that nobody awaited are logged.
+     * Runs {@code body} as the main task of a new event loop and returns its result: asyncio's
+     * {@code asyncio.run}. The calling thread waits. When the body returns, tasks it left running
+     * are cancelled and their cleanup awaited; then the loop is closed. Failed tasks that nobody
+     * awaited are logged.
      *
      * <pre>{@code
      * String greeting = Async.run(() -> {
@@ -100,28 +109,32 @@ public final class Async {
     }
 
     /**
-     * Runs {@code body} as the main task of a loop on {@code dispatcher}, whose bodies may run in parallel (there is
-     * no run permit); otherwise like {@link #run(Callable)}.
+     * Runs {@code body} as the main task of a loop on {@code dispatcher}, whose bodies may run in
+     * parallel (there is no run permit); otherwise like {@link #run(Callable)}.
      *
      * <pre>{@code
      * Async.run(Dispatcher.defaultDispatcher(), () -> Async.gather(parts).await());
      * }</pre>
      */
-    public static <T extends @Nullable Object> T run(Dispatcher dispatcher, Callable<T> body) throws Exception {
+    public static <T extends @Nullable Object> T run(Dispatcher dispatcher, Callable<T> body)
+            throws Exception {
         Objects.requireNonNull(dispatcher, "dispatcher");
         Objects.requireNonNull(body, "body");
         return ENGINE.runOn(dispatcher.coroutineDispatcher(), true, LOG_UNRETRIEVED, body);
     }
 
-    /** Runs a body that returns nothing on {@code dispatcher}; see {@link #run(Dispatcher, Callable)}. */
+    /**
+     * Runs a body that returns nothing on {@code dispatcher}; see {@link #run(Dispatcher,
+     * Callable)}.
+     */
     public static void run(Dispatcher dispatcher, AsyncRunnable body) throws Exception {
         Objects.requireNonNull(body, "body");
         run(dispatcher, callable(body));
     }
 
     /**
-     * Like {@link #run(Callable)}, but waits for every task the body started instead of cancelling them: Kotlin's
-     * {@code runBlocking}.
+     * Like {@link #run(Callable)}, but waits for every task the body started instead of cancelling
+     * them: Kotlin's {@code runBlocking}.
      *
      * <pre>{@code
      * Async.runBlocking(() -> { Async.launch(() -> save(report)); });   // returns after save finished
@@ -138,12 +151,13 @@ public final class Async {
         runBlocking(callable(body));
     }
 
-    // --- tasks ------------------------------------------------------------------------------------
+    // --- tasks
+    // ------------------------------------------------------------------------------------
 
     /**
-     * Starts {@code body} as a task and returns at once: asyncio's {@code create_task}. Inside a task the new task is
-     * its child on the same loop and starts at the caller's next await; outside, it starts on a shared background
-     * dispatcher.
+     * Starts {@code body} as a task and returns at once: asyncio's {@code create_task}. Inside a
+     * task the new task is its child on the same loop and starts at the caller's next await;
+     * outside, it starts on a shared background dispatcher.
      *
      * <pre>{@code
      * Task<String> page = Async.launch(() -> fetch(url));
@@ -161,7 +175,10 @@ public final class Async {
         return launch(callable(body));
     }
 
-    /** Starts {@code body} as a task named {@code name} (see {@link Task#name()}); see {@link #launch(Callable)}. */
+    /**
+     * Starts {@code body} as a task named {@code name} (see {@link Task#name()}); see {@link
+     * #launch(Callable)}.
+     */
     public static <T extends @Nullable Object> Task<T> launch(String name, Callable<T> body) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(body, "body");
@@ -175,8 +192,8 @@ public final class Async {
     }
 
     /**
-     * Awaits any {@link CompletionStage} inside a task body: the value, or its own exception unwrapped. For a
-     * {@link Task} this is {@link Task#await()}.
+     * Awaits any {@link CompletionStage} inside a task body: the value, or its own exception
+     * unwrapped. For a {@link Task} this is {@link Task#await()}.
      *
      * <pre>{@code
      * HttpResponse<String> response = Async.await(client.sendAsync(request, BodyHandlers.ofString()));
@@ -190,7 +207,8 @@ public final class Async {
     }
 
     /**
-     * The task whose body is running on this thread, or null outside task bodies: asyncio's {@code current_task()}.
+     * The task whose body is running on this thread, or null outside task bodies: asyncio's {@code
+     * current_task()}.
      *
      * <pre>{@code
      * System.out.println("running in " + Async.currentTask().name());
@@ -201,7 +219,8 @@ public final class Async {
     }
 
     /**
-     * Every unfinished task of the current event loop, the caller included: asyncio's {@code all_tasks()}.
+     * Every unfinished task of the current event loop, the caller included: asyncio's {@code
+     * all_tasks()}.
      *
      * @throws IllegalStateException outside a task body
      */
@@ -213,10 +232,12 @@ public final class Async {
         return tasks;
     }
 
-    // --- time -------------------------------------------------------------------------------------
+    // --- time
+    // -------------------------------------------------------------------------------------
 
     /**
-     * A task that completes after {@code duration}: asyncio's {@code sleep}. Awaiting it suspends only the caller.
+     * A task that completes after {@code duration}: asyncio's {@code sleep}. Awaiting it suspends
+     * only the caller.
      *
      * <pre>{@code
      * Async.sleep(Duration.ofSeconds(1)).await();
@@ -229,7 +250,8 @@ public final class Async {
     }
 
     /**
-     * A task that completes once every task that is ready now has had a turn: asyncio's {@code sleep(0)}.
+     * A task that completes once every task that is ready now has had a turn: asyncio's {@code
+     * sleep(0)}.
      *
      * <pre>{@code
      * while (working()) { step(); Async.yieldNow().await(); }
@@ -240,10 +262,11 @@ public final class Async {
     }
 
     /**
-     * Runs {@code body} as a task with a time limit: Python's {@code async with asyncio.timeout(...)}. When the limit
-     * passes, the body is cancelled (it sees {@code CancellationException} at its await), its cleanup is awaited, and
-     * the task fails with {@link java.util.concurrent.TimeoutException}. The work really stops, unlike
-     * {@code CompletableFuture.orTimeout}.
+     * Runs {@code body} as a task with a time limit: Python's {@code async with
+     * asyncio.timeout(...)}. When the limit passes, the body is cancelled (it sees {@code
+     * CancellationException} at its await), its cleanup is awaited, and the task fails with {@link
+     * java.util.concurrent.TimeoutException}. The work really stops, unlike {@code
+     * CompletableFuture.orTimeout}.
      *
      * <pre>{@code
      * try {
@@ -259,30 +282,34 @@ public final class Async {
         return (Task<T>) ENGINE.timeout(nanos, body);
     }
 
-    /** Runs a body that returns nothing with a time limit; see {@link #timeout(Duration, Callable)}. */
+    /**
+     * Runs a body that returns nothing with a time limit; see {@link #timeout(Duration, Callable)}.
+     */
     public static Task<@Nullable Void> timeout(Duration limit, AsyncRunnable body) {
         Objects.requireNonNull(body, "body");
         return timeout(limit, callable(body));
     }
 
     /**
-     * Waits for {@code task} at most {@code limit}: asyncio's {@code wait_for}. On timeout the task is cancelled and
-     * its cleanup awaited before the returned task fails with {@link java.util.concurrent.TimeoutException}.
-     * Cancelling the returned task cancels {@code task} too.
+     * Waits for {@code task} at most {@code limit}: asyncio's {@code wait_for}. On timeout the task
+     * is cancelled and its cleanup awaited before the returned task fails with {@link
+     * java.util.concurrent.TimeoutException}. Cancelling the returned task cancels {@code task}
+     * too.
      *
      * <pre>{@code
      * String page = Async.waitFor(Async.launch(() -> fetch(url)), Duration.ofSeconds(5)).await();
      * }</pre>
      */
-    public static <T extends @Nullable Object> Task<T> waitFor(CompletableFuture<T> task, Duration limit) {
+    public static <T extends @Nullable Object> Task<T> waitFor(
+            CompletableFuture<T> task, Duration limit) {
         Objects.requireNonNull(task, "task");
         return (Task<T>) ENGINE.waitFor(task, nanos(limit, "limit"));
     }
 
     /**
-     * A task that completes like {@code task} but whose cancellation leaves {@code task} running: asyncio's
-     * {@code shield}. (Cancelling the task that started {@code task} still cancels it: that is structure, not an
-     * await.)
+     * A task that completes like {@code task} but whose cancellation leaves {@code task} running:
+     * asyncio's {@code shield}. (Cancelling the task that started {@code task} still cancels it:
+     * that is structure, not an await.)
      *
      * <pre>{@code
      * Task<Void> save = Async.launch(() -> saveOrder(order));
@@ -294,31 +321,35 @@ public final class Async {
         return (Task<T>) ENGINE.shield(task);
     }
 
-    // --- many tasks -------------------------------------------------------------------------------
+    // --- many tasks
+    // -------------------------------------------------------------------------------
 
     /**
-     * A task whose value is the tasks' results in argument order: asyncio's {@code gather}. The first failure fails
-     * it at once with that task's own exception (the others keep running, as in asyncio); cancelling it cancels all
-     * the tasks.
+     * A task whose value is the tasks' results in argument order: asyncio's {@code gather}. The
+     * first failure fails it at once with that task's own exception (the others keep running, as in
+     * asyncio); cancelling it cancels all the tasks.
      *
      * <pre>{@code
      * List<String> pages = Async.gather(List.of(Async.launch(() -> fetch(a)), Async.launch(() -> fetch(b)))).await();
      * }</pre>
      */
-    public static <T extends @Nullable Object> Task<List<T>> gather(java.util.Collection<? extends CompletableFuture<? extends T>> tasks) {
+    public static <T extends @Nullable Object> Task<List<T>> gather(
+            java.util.Collection<? extends CompletableFuture<? extends T>> tasks) {
         return (Task<List<T>>) ENGINE.<T>gather(checkedList(tasks));
     }
 
     /** Gathers the tasks given as arguments; see {@link #gather(java.util.Collection)}. */
     @SafeVarargs
     @SuppressWarnings("varargs") // the array is only read, element by element, into a new list
-    public static <T extends @Nullable Object> Task<List<T>> gather(CompletableFuture<? extends T>... tasks) {
+    public static <T extends @Nullable Object> Task<List<T>> gather(
+            CompletableFuture<? extends T>... tasks) {
         return gather(listOf(tasks));
     }
 
     /**
-     * A task whose value is every task's {@link Outcome} in argument order, once all have finished: asyncio's
-     * {@code gather(..., return_exceptions=True)}. It fails only if it is itself cancelled (which cancels the tasks).
+     * A task whose value is every task's {@link Outcome} in argument order, once all have finished:
+     * asyncio's {@code gather(..., return_exceptions=True)}. It fails only if it is itself
+     * cancelled (which cancels the tasks).
      *
      * <pre>{@code
      * for (Outcome<String> outcome : Async.gatherSettled(tasks).await()) { ... }
@@ -326,19 +357,24 @@ public final class Async {
      */
     public static <T extends @Nullable Object> Task<List<Outcome<T>>> gatherSettled(
             java.util.Collection<? extends CompletableFuture<? extends T>> tasks) {
-        return (Task<List<Outcome<T>>>) ENGINE.<T, Outcome<T>>gatherSettled(checkedList(tasks), Async::outcomeOf);
+        return (Task<List<Outcome<T>>>)
+                ENGINE.<T, Outcome<T>>gatherSettled(checkedList(tasks), Async::outcomeOf);
     }
 
-    /** Gathers the outcomes of the tasks given as arguments; see {@link #gatherSettled(java.util.Collection)}. */
+    /**
+     * Gathers the outcomes of the tasks given as arguments; see {@link
+     * #gatherSettled(java.util.Collection)}.
+     */
     @SafeVarargs
     @SuppressWarnings("varargs") // the array is only read, element by element, into a new list
-    public static <T extends @Nullable Object> Task<List<Outcome<T>>> gatherSettled(CompletableFuture<? extends T>... tasks) {
+    public static <T extends @Nullable Object> Task<List<Outcome<T>>> gatherSettled(
+            CompletableFuture<? extends T>... tasks) {
         return gatherSettled(listOf(tasks));
     }
 
     /**
-     * Runs {@code body} as a task group and returns the group's task: asyncio's {@code TaskGroup}. See
-     * {@link TaskGroup} for the failure rules.
+     * Runs {@code body} as a task group and returns the group's task: asyncio's {@code TaskGroup}.
+     * See {@link TaskGroup} for the failure rules.
      *
      * <pre>{@code
      * Async.taskGroup(group -> {
@@ -349,17 +385,21 @@ public final class Async {
      */
     public static Task<@Nullable Void> taskGroup(TaskGroupBody body) {
         Objects.requireNonNull(body, "body");
-        return (Task<@Nullable Void>) ENGINE.<@Nullable Void>taskGroup(scope -> () -> {
-            body.run(new TaskGroup(scope));
-            return null;
-        });
+        return (Task<@Nullable Void>)
+                ENGINE.<@Nullable Void>taskGroup(
+                        scope ->
+                                () -> {
+                                    body.run(new TaskGroup(scope));
+                                    return null;
+                                });
     }
 
-    // --- threads ----------------------------------------------------------------------------------
+    // --- threads
+    // ----------------------------------------------------------------------------------
 
     /**
-     * Runs blocking {@code work} on Kotlin's IO dispatcher: asyncio's {@code to_thread}. Cancelling the task
-     * interrupts the worker thread (which asyncio cannot do) and waits for it to return.
+     * Runs blocking {@code work} on Kotlin's IO dispatcher: asyncio's {@code to_thread}. Cancelling
+     * the task interrupts the worker thread (which asyncio cannot do) and waits for it to return.
      *
      * <pre>{@code
      * String text = Async.toThread(() -> Files.readString(path)).await();
@@ -377,8 +417,8 @@ public final class Async {
     }
 
     /**
-     * Runs CPU-bound {@code work} on Kotlin's default dispatcher (one thread per core), where asyncio would use a
-     * process pool. Cancelling the task interrupts the worker thread.
+     * Runs CPU-bound {@code work} on Kotlin's default dispatcher (one thread per core), where
+     * asyncio would use a process pool. Cancelling the task interrupts the worker thread.
      *
      * <pre>{@code
      * BigInteger f = Async.compute(() -> factorial(10_000)).await();
@@ -389,9 +429,11 @@ public final class Async {
         return (Task<T>) ENGINE.compute(work);
     }
 
-    // --- helpers ----------------------------------------------------------------------------------
+    // --- helpers
+    // ----------------------------------------------------------------------------------
 
-    private static <T extends @Nullable Object> T runOnNewLoop(boolean cancelLeftovers, Callable<T> body) throws Exception {
+    private static <T extends @Nullable Object> T runOnNewLoop(
+            boolean cancelLeftovers, Callable<T> body) throws Exception {
         try (EventLoop loop = EventLoop.create()) {
             return loop.run(cancelLeftovers, body);
         }
@@ -427,7 +469,8 @@ public final class Async {
     }
 
     @SafeVarargs
-    private static <T extends @Nullable Object> List<CompletableFuture<? extends T>> listOf(CompletableFuture<? extends T>... tasks) {
+    private static <T extends @Nullable Object> List<CompletableFuture<? extends T>> listOf(
+            CompletableFuture<? extends T>... tasks) {
         Objects.requireNonNull(tasks, "tasks");
         List<CompletableFuture<? extends T>> list = new ArrayList<>(tasks.length);
         for (CompletableFuture<? extends T> task : tasks) {
@@ -436,7 +479,8 @@ public final class Async {
         return list;
     }
 
-    private static <T extends @Nullable Object> Outcome<T> outcomeOf(CompletableFuture<? extends T> settled) {
+    private static <T extends @Nullable Object> Outcome<T> outcomeOf(
+            CompletableFuture<? extends T> settled) {
         try {
             return new Outcome.Success<>(TaskFutureKt.outcome(settled));
         } catch (CancellationException e) {

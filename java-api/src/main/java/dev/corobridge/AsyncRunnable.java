@@ -1,8 +1,9 @@
 package dev.corobridge;
 
 /**
- * A task body that returns nothing and may throw anything, like {@link java.util.concurrent.Callable} without a
- * result: the Java form of an {@code async def} that returns {@code None}.
+ * A task body that returns nothing and may throw anything, like {@link
+ * java.util.concurrent.Callable} without a result: the Java form of an {@code async def} that
+ * returns {@code None}.
  *
  * <pre>{@code
  * AsyncRunnable download = () -> Async.sleep(Duration.ofSeconds(1)).await();

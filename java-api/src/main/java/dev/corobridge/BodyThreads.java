@@ -3,17 +3,23 @@ package dev.corobridge;
 import dev.corobridge.core.BodyThreadKind;
 
 /**
- * The kind of thread that runs a Java task body of an {@link EventLoop}. Either way the loop lets only one body
- * run at a time; the kind decides what a waiting body costs.
+ * The kind of thread that runs a Java task body of an {@link EventLoop}. Either way the loop lets
+ * only one body run at a time; the kind decides what a waiting body costs.
  *
  * <pre>{@code
  * try (var loop = EventLoop.create(BodyThreads.PLATFORM)) { loop.runUntilComplete(() -> work()); }
  * }</pre>
  */
 public enum BodyThreads {
-    /** One virtual thread per body (JDK 21+): an await parks a continuation. The default when available. */
+    /**
+     * One virtual thread per body (JDK 21+): an await parks a continuation. The default when
+     * available.
+     */
     VIRTUAL,
-    /** One pooled platform thread per running body: works on JDK 17, holds an OS thread while awaiting. */
+    /**
+     * One pooled platform thread per running body: works on JDK 17, holds an OS thread while
+     * awaiting.
+     */
     PLATFORM;
 
     /** {@link #VIRTUAL} when this JDK has virtual threads, else {@link #PLATFORM}. */

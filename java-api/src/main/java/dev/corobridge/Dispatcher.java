@@ -7,17 +7,20 @@ import kotlinx.coroutines.Dispatchers;
 import kotlinx.coroutines.ExecutorsKt;
 
 /**
- * Where coroutines run: a Kotlin {@code CoroutineDispatcher} for Java. {@link Async#run(Dispatcher, Callable)}
- * starts a loop on one; unlike the single-threaded {@link EventLoop}, such a loop runs task bodies in parallel.
+ * Where coroutines run: a Kotlin {@code CoroutineDispatcher} for Java. {@link Async#run(Dispatcher,
+ * Callable)} starts a loop on one; unlike the single-threaded {@link EventLoop}, such a loop runs
+ * task bodies in parallel.
  *
  * <pre>{@code
  * int total = Async.run(Dispatcher.defaultDispatcher(), () -> sumInParallel());
  * }</pre>
  */
 public final class Dispatcher {
-    private static final Dispatcher DEFAULT = new Dispatcher(Dispatchers.getDefault(), "Dispatcher.default");
+    private static final Dispatcher DEFAULT =
+            new Dispatcher(Dispatchers.getDefault(), "Dispatcher.default");
     private static final Dispatcher IO = new Dispatcher(Dispatchers.getIO(), "Dispatcher.io");
-    private static final Dispatcher UNCONFINED = new Dispatcher(Dispatchers.getUnconfined(), "Dispatcher.unconfined");
+    private static final Dispatcher UNCONFINED =
+            new Dispatcher(Dispatchers.getUnconfined(), "Dispatcher.unconfined");
 
     private final CoroutineDispatcher dispatcher;
     private final String description;
@@ -42,10 +45,13 @@ public final class Dispatcher {
         return UNCONFINED;
     }
 
-    /** A dispatcher running work on {@code executor}; the caller keeps ownership of the executor. */
+    /**
+     * A dispatcher running work on {@code executor}; the caller keeps ownership of the executor.
+     */
     public static Dispatcher fromExecutor(Executor executor) {
         Objects.requireNonNull(executor, "executor");
-        return new Dispatcher(ExecutorsKt.from(executor), "Dispatcher.fromExecutor(" + executor + ")");
+        return new Dispatcher(
+                ExecutorsKt.from(executor), "Dispatcher.fromExecutor(" + executor + ")");
     }
 
     /**
@@ -57,7 +63,9 @@ public final class Dispatcher {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be >= 1, was " + parallelism);
         }
-        return new Dispatcher(dispatcher.limitedParallelism(parallelism, null), description + ".limitedParallelism(" + parallelism + ")");
+        return new Dispatcher(
+                dispatcher.limitedParallelism(parallelism, null),
+                description + ".limitedParallelism(" + parallelism + ")");
     }
 
     CoroutineDispatcher coroutineDispatcher() {

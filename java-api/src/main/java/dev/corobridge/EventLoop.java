@@ -8,10 +8,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An explicit single-threaded event loop, for the rare code that manages one itself (asyncio's
- * {@code loop.run_until_complete(main())}); {@link Async#run(Callable)} creates, runs and closes one for you.
+ * {@code loop.run_until_complete(main())}); {@link Async#run(Callable)} creates, runs and closes
+ * one for you.
  *
- * <p>Task bodies of one loop never run in parallel: they take turns at their awaits, exactly like asyncio, so they
- * share state without locks. The loop runs on a thread of the engine's choosing while the caller waits.
+ * <p>Task bodies of one loop never run in parallel: they take turns at their awaits, exactly like
+ * asyncio, so they share state without locks. The loop runs on a thread of the engine's choosing
+ * while the caller waits.
  *
  * <pre>{@code
  * try (EventLoop loop = EventLoop.create()) {
@@ -36,23 +38,27 @@ public final class EventLoop implements AutoCloseable {
     /**
      * A new loop whose bodies run on {@code threads}.
      *
-     * @throws IllegalStateException for {@link BodyThreads#VIRTUAL} on a JDK without virtual threads
+     * @throws IllegalStateException for {@link BodyThreads#VIRTUAL} on a JDK without virtual
+     *     threads
      */
     public static EventLoop create(BodyThreads threads) {
         Objects.requireNonNull(threads, "threads");
         if (threads == BodyThreads.VIRTUAL && BodyThreads.preferred() != BodyThreads.VIRTUAL) {
             throw new IllegalStateException(
-                    "virtual threads need JDK 21 or later (running " + Runtime.version() + "); use BodyThreads.PLATFORM");
+                    "virtual threads need JDK 21 or later (running "
+                            + Runtime.version()
+                            + "); use BodyThreads.PLATFORM");
         }
         return new EventLoop(threads);
     }
 
     /**
-     * Runs {@code body} as this loop's main task and returns its result once it and every task it started have
-     * finished (Kotlin's {@code runBlocking}). The calling thread waits.
+     * Runs {@code body} as this loop's main task and returns its result once it and every task it
+     * started have finished (Kotlin's {@code runBlocking}). The calling thread waits.
      *
      * @throws Exception the body's own exception, unchanged
-     * @throws IllegalStateException if the loop is closed or running, or if called from inside a running loop
+     * @throws IllegalStateException if the loop is closed or running, or if called from inside a
+     *     running loop
      */
     public <T extends @Nullable Object> T runUntilComplete(Callable<T> body) throws Exception {
         Objects.requireNonNull(body, "body");
@@ -66,12 +72,14 @@ public final class EventLoop implements AutoCloseable {
     }
 
     <T extends @Nullable Object> T run(boolean cancelLeftovers, Callable<T> body) throws Exception {
-        return Async.ENGINE.runLoop(dispatcher, threads.kind(), cancelLeftovers, exceptionHandler, body);
+        return Async.ENGINE.runLoop(
+                dispatcher, threads.kind(), cancelLeftovers, exceptionHandler, body);
     }
 
     /**
-     * Sets what happens to the exception of a task that failed and that nobody awaited, given the task's name; by
-     * default it is logged through {@code System.Logger} "dev.corobridge" (asyncio's exception handler).
+     * Sets what happens to the exception of a task that failed and that nobody awaited, given the
+     * task's name; by default it is logged through {@code System.Logger} "dev.corobridge"
+     * (asyncio's exception handler).
      */
     public void setExceptionHandler(BiConsumer<String, Throwable> handler) {
         this.exceptionHandler = Objects.requireNonNull(handler, "handler");
@@ -88,7 +96,8 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Closes the loop; later {@code runUntilComplete} calls throw {@code IllegalStateException}. Idempotent.
+     * Closes the loop; later {@code runUntilComplete} calls throw {@code IllegalStateException}.
+     * Idempotent.
      *
      * @throws IllegalStateException if the loop is running
      */

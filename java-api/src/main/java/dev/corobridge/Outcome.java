@@ -4,8 +4,9 @@ import java.util.concurrent.CancellationException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a task ended: its value, its exception, or its cancellation. Returned by
- * {@link Async#gatherSettled(java.util.Collection)}, like {@code asyncio.gather(..., return_exceptions=True)}.
+ * How a task ended: its value, its exception, or its cancellation. Returned by {@link
+ * Async#gatherSettled(java.util.Collection)}, like {@code asyncio.gather(...,
+ * return_exceptions=True)}.
  *
  * <pre>{@code
  * for (var outcome : Async.gatherSettled(tasks).await()) {
@@ -27,5 +28,6 @@ public sealed interface Outcome<T extends @Nullable Object>
     record Failure<T extends @Nullable Object>(Throwable exception) implements Outcome<T> {}
 
     /** The task was cancelled. */
-    record Cancelled<T extends @Nullable Object>(CancellationException exception) implements Outcome<T> {}
+    record Cancelled<T extends @Nullable Object>(CancellationException exception)
+            implements Outcome<T> {}
 }

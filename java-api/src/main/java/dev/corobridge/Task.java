@@ -4,21 +4,25 @@ import dev.corobridge.core.TaskFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A running piece of work: asyncio's {@code Task}, and a {@link java.util.concurrent.CompletableFuture}, so it
- * composes with everything that takes a {@code CompletionStage}.
+ * A running piece of work: asyncio's {@code Task}, and a {@link
+ * java.util.concurrent.CompletableFuture}, so it composes with everything that takes a {@code
+ * CompletionStage}.
  *
- * <p><b>Awaiting.</b> {@link #await()} inside a task body suspends only that task and returns the value or rethrows
- * the task's own exception, unwrapped. {@code join()} and {@code get()} keep their JDK meaning: they block the calling
- * thread and wrap failures. Dependent stages ({@code thenApply}, {@code whenComplete}, ...) are {@code Task}s too and
- * run on the thread that completes this task (the loop thread for tasks of an event loop) unless given an executor.
+ * <p><b>Awaiting.</b> {@link #await()} inside a task body suspends only that task and returns the
+ * value or rethrows the task's own exception, unwrapped. {@code join()} and {@code get()} keep
+ * their JDK meaning: they block the calling thread and wrap failures. Dependent stages ({@code
+ * thenApply}, {@code whenComplete}, ...) are {@code Task}s too and run on the thread that completes
+ * this task (the loop thread for tasks of an event loop) unless given an executor.
  *
- * <p><b>Cancellation.</b> {@link #cancel()} completes this future at once with a {@code CancellationException} (the
- * JDK contract) and cancels the coroutine underneath together with every task it started. The body sees a
- * {@code CancellationException} at its next await, once; its {@code finally} blocks run and may themselves await.
- * {@link #await()} of a cancelled task returns only after that cleanup, like asyncio's {@code t.cancel(); await t}.
+ * <p><b>Cancellation.</b> {@link #cancel()} completes this future at once with a {@code
+ * CancellationException} (the JDK contract) and cancels the coroutine underneath together with
+ * every task it started. The body sees a {@code CancellationException} at its next await, once; its
+ * {@code finally} blocks run and may themselves await. {@link #await()} of a cancelled task returns
+ * only after that cleanup, like asyncio's {@code t.cancel(); await t}.
  *
- * <p><b>Failure.</b> A task that fails without anybody retrieving its exception (await, join, get, gather, a
- * dependent stage) is reported when its loop ends, like asyncio's "Task exception was never retrieved".
+ * <p><b>Failure.</b> A task that fails without anybody retrieving its exception (await, join, get,
+ * gather, a dependent stage) is reported when its loop ends, like asyncio's "Task exception was
+ * never retrieved".
  *
  * <pre>{@code
  * Async.run(() -> {
@@ -33,15 +37,18 @@ public class Task<T extends @Nullable Object> extends TaskFuture<T> {
     Task() {}
 
     /**
-     * Waits for this task inside a task body and returns its value, or rethrows its exception unchanged (checked
-     * ones too). Only the calling task waits; the loop runs the others meanwhile. Like asyncio's {@code await task}.
+     * Waits for this task inside a task body and returns its value, or rethrows its exception
+     * unchanged (checked ones too). Only the calling task waits; the loop runs the others
+     * meanwhile. Like asyncio's {@code await task}.
      *
-     * <p>Cancellable: if the calling task is cancelled while waiting, this throws {@code CancellationException} and
-     * leaves this task running. The rethrown exception gets the awaiting call site attached as a suppressed
-     * {@code AwaitedAt} entry, so a failure deep in a task tree shows where it was awaited.
+     * <p>Cancellable: if the calling task is cancelled while waiting, this throws {@code
+     * CancellationException} and leaves this task running. The rethrown exception gets the awaiting
+     * call site attached as a suppressed {@code AwaitedAt} entry, so a failure deep in a task tree
+     * shows where it was awaited.
      *
      * @return the task's value
-     * @throws IllegalStateException outside a task body: use {@code Async.run(...)} or {@link #join()} there
+     * @throws IllegalStateException outside a task body: use {@code Async.run(...)} or {@link
+     *     #join()} there
      * @throws Exception the task's own exception; {@code CancellationException} if it was cancelled
      */
     public T await() throws Exception {
@@ -49,9 +56,11 @@ public class Task<T extends @Nullable Object> extends TaskFuture<T> {
     }
 
     /**
-     * Requests cancellation, like asyncio's {@code task.cancel()}: the same as {@code cancel(false)}.
+     * Requests cancellation, like asyncio's {@code task.cancel()}: the same as {@code
+     * cancel(false)}.
      *
-     * @return true if the task is now cancelled, false if it had already completed otherwise (the JDK contract)
+     * @return true if the task is now cancelled, false if it had already completed otherwise (the
+     *     JDK contract)
      */
     public boolean cancel() {
         return cancel(false);

@@ -6,12 +6,12 @@ import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A set of tasks that succeed or fail together: asyncio's {@code TaskGroup}, Kotlin's {@code coroutineScope}.
- * Obtain one from {@link Async#taskGroup(TaskGroupBody)}.
+ * A set of tasks that succeed or fail together: asyncio's {@code TaskGroup}, Kotlin's {@code
+ * coroutineScope}. Obtain one from {@link Async#taskGroup(TaskGroupBody)}.
  *
- * <p>The group's task finishes when its body and every task launched into it have finished. If any of them fails,
- * the others are cancelled, and the group fails with that first exception, later failures attached as suppressed.
- * Cancelling the group's task cancels them all.
+ * <p>The group's task finishes when its body and every task launched into it have finished. If any
+ * of them fails, the others are cancelled, and the group fails with that first exception, later
+ * failures attached as suppressed. Cancelling the group's task cancels them all.
  *
  * <pre>{@code
  * Async.taskGroup(group -> {

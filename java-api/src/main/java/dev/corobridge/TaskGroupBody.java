@@ -1,7 +1,8 @@
 package dev.corobridge;
 
 /**
- * The body of {@link Async#taskGroup(TaskGroupBody)}: receives the group and launches its tasks into it.
+ * The body of {@link Async#taskGroup(TaskGroupBody)}: receives the group and launches its tasks
+ * into it.
  *
  * <pre>{@code
  * Async.taskGroup(group -> {

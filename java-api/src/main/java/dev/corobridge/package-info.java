@@ -1,5 +1,6 @@
 /**
- * Python's asyncio for Java, on Kotlin coroutines: {@link dev.corobridge.Async} is where everything starts.
+ * Python's asyncio for Java, on Kotlin coroutines: {@link dev.corobridge.Async} is where everything
+ * starts.
  *
  * <pre>{@code
  * Async.run(() -> {

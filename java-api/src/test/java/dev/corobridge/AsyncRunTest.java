@@ -21,54 +21,71 @@ class AsyncRunTest {
     @Test
     void runRethrowsTheBodysOwnCheckedException() {
         var failure = new IOException("disk full");
-        var thrown = assertThrows(IOException.class, () -> Async.run(() -> {
-            throw failure;
-        }));
+        var thrown =
+                assertThrows(
+                        IOException.class,
+                        () ->
+                                Async.run(
+                                        () -> {
+                                            throw failure;
+                                        }));
         assertSame(failure, thrown);
     }
 
     @Test
     void runCancelsTasksLeftRunningAndAwaitsTheirCleanup() throws Exception {
         var trail = new Trail();
-        Async.run(() -> {
-            Async.launch(() -> {
-                try {
-                    trail.add("leftover started");
-                    Async.sleep(Duration.ofSeconds(30)).await();
-                    trail.add("leftover finished sleeping");
-                } catch (CancellationException e) {
-                    trail.add("leftover cancelled");
-                    Async.sleep(Duration.ofMillis(20)).await(); // cleanup may itself await
-                    trail.add("leftover cleaned up");
-                    throw e;
-                }
-            });
-            Async.yieldNow().await();
-            trail.add("main returns");
-        });
+        Async.run(
+                () -> {
+                    Async.launch(
+                            () -> {
+                                try {
+                                    trail.add("leftover started");
+                                    Async.sleep(Duration.ofSeconds(30)).await();
+                                    trail.add("leftover finished sleeping");
+                                } catch (CancellationException e) {
+                                    trail.add("leftover cancelled");
+                                    Async.sleep(Duration.ofMillis(20))
+                                            .await(); // cleanup may itself await
+                                    trail.add("leftover cleaned up");
+                                    throw e;
+                                }
+                            });
+                    Async.yieldNow().await();
+                    trail.add("main returns");
+                });
         trail.add("run returned");
         assertEquals(
-                List.of("leftover started", "main returns", "leftover cancelled", "leftover cleaned up", "run returned"),
+                List.of(
+                        "leftover started",
+                        "main returns",
+                        "leftover cancelled",
+                        "leftover cleaned up",
+                        "run returned"),
                 trail.events());
     }
 
     @Test
     void runBlockingWaitsForTheTasksTheBodyStarted() throws Exception {
         var trail = new Trail();
-        Async.runBlocking(() -> {
-            Async.launch(() -> {
-                Async.sleep(Duration.ofMillis(50)).await();
-                trail.add("child done");
-            });
-            trail.add("main returns");
-        });
+        Async.runBlocking(
+                () -> {
+                    Async.launch(
+                            () -> {
+                                Async.sleep(Duration.ofMillis(50)).await();
+                                trail.add("child done");
+                            });
+                    trail.add("main returns");
+                });
         trail.add("runBlocking returned");
         assertEquals(List.of("main returns", "child done", "runBlocking returned"), trail.events());
     }
 
     @Test
     void runInsideARunningLoopThrows() throws Exception {
-        var error = Async.run(() -> assertThrows(IllegalStateException.class, () -> Async.run(() -> 1)));
+        var error =
+                Async.run(
+                        () -> assertThrows(IllegalStateException.class, () -> Async.run(() -> 1)));
         assertTrue(error.getMessage().contains("running event loop"), error.getMessage());
     }
 
@@ -82,42 +99,49 @@ class AsyncRunTest {
     @Test
     void noBodyThreadIsLeftRunningAfterRunReturns() throws Exception {
         List<Thread> bodyThreads = new ArrayList<>();
-        Async.run(() -> {
-            for (int i = 0; i < 5; i++) {
-                Async.launch(() -> {
-                    synchronized (bodyThreads) {
-                        bodyThreads.add(Thread.currentThread());
+        Async.run(
+                () -> {
+                    for (int i = 0; i < 5; i++) {
+                        Async.launch(
+                                () -> {
+                                    synchronized (bodyThreads) {
+                                        bodyThreads.add(Thread.currentThread());
+                                    }
+                                    Async.sleep(Duration.ofSeconds(30)).await();
+                                });
                     }
-                    Async.sleep(Duration.ofSeconds(30)).await();
+                    Async.sleep(Duration.ofMillis(20)).await();
                 });
-            }
-            Async.sleep(Duration.ofMillis(20)).await();
-        });
         assertEquals(5, bodyThreads.size());
         long deadline = System.nanoTime() + 5_000_000_000L;
         for (Thread thread : bodyThreads) {
-            // A virtual body thread ends with its body; a pooled platform thread goes back to waiting in its pool.
+            // A virtual body thread ends with its body; a pooled platform thread goes back to
+            // waiting in its pool.
             while (thread.isAlive() && !idleInPool(thread) && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertTrue(!thread.isAlive() || idleInPool(thread), "body thread still running: " + thread);
+            assertTrue(
+                    !thread.isAlive() || idleInPool(thread),
+                    "body thread still running: " + thread);
         }
     }
 
     private static boolean idleInPool(Thread thread) {
-        return List.of(thread.getStackTrace()).stream().anyMatch(frame -> frame.getMethodName().equals("getTask"));
+        return List.of(thread.getStackTrace()).stream()
+                .anyMatch(frame -> frame.getMethodName().equals("getTask"));
     }
 
     @Test
     void noTaskIsLeftRunningAfterRunReturns() throws Exception {
         var leftovers = new AtomicReference<List<Task<?>>>();
-        Async.run(() -> {
-            List<Task<?>> tasks = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                tasks.add(Async.launch(() -> Async.sleep(Duration.ofSeconds(30)).await()));
-            }
-            leftovers.set(tasks);
-        });
+        Async.run(
+                () -> {
+                    List<Task<?>> tasks = new ArrayList<>();
+                    for (int i = 0; i < 3; i++) {
+                        tasks.add(Async.launch(() -> Async.sleep(Duration.ofSeconds(30)).await()));
+                    }
+                    leftovers.set(tasks);
+                });
         for (Task<?> task : leftovers.get()) {
             assertTrue(task.isCancelled(), task.toString());
         }
@@ -128,22 +152,26 @@ class AsyncRunTest {
         for (BodyThreads kind : Loops.kinds().toList()) {
             var running = new java.util.concurrent.atomic.AtomicInteger();
             var maxRunning = new java.util.concurrent.atomic.AtomicInteger();
-            Loops.run(kind, () -> {
-                List<Task<Void>> tasks = new ArrayList<>();
-                for (int i = 0; i < 20; i++) {
-                    tasks.add(Async.launch(() -> {
-                        for (int step = 0; step < 5; step++) {
-                            int now = running.incrementAndGet();
-                            maxRunning.accumulateAndGet(now, Math::max);
-                            Thread.onSpinWait();
-                            Thread.yield();
-                            running.decrementAndGet();
-                            Async.yieldNow().await();
+            Loops.run(
+                    kind,
+                    () -> {
+                        List<Task<Void>> tasks = new ArrayList<>();
+                        for (int i = 0; i < 20; i++) {
+                            tasks.add(
+                                    Async.launch(
+                                            () -> {
+                                                for (int step = 0; step < 5; step++) {
+                                                    int now = running.incrementAndGet();
+                                                    maxRunning.accumulateAndGet(now, Math::max);
+                                                    Thread.onSpinWait();
+                                                    Thread.yield();
+                                                    running.decrementAndGet();
+                                                    Async.yieldNow().await();
+                                                }
+                                            }));
                         }
-                    }));
-                }
-                Async.gather(tasks).await();
-            });
+                        Async.gather(tasks).await();
+                    });
             assertEquals(1, maxRunning.get(), "bodies overlapped with " + kind);
         }
     }
@@ -151,18 +179,28 @@ class AsyncRunTest {
     @Test
     void aParallelDispatcherLoopRunsBodiesAtTheSameTime() throws Exception {
         var bothStarted = new java.util.concurrent.CountDownLatch(2);
-        boolean met = Async.run(Dispatcher.defaultDispatcher(), () -> {
-            // On a single-threaded loop the first body would block the second forever; here they meet.
-            Task<Boolean> a = Async.launch(() -> {
-                bothStarted.countDown();
-                return bothStarted.await(5, java.util.concurrent.TimeUnit.SECONDS);
-            });
-            Task<Boolean> b = Async.launch(() -> {
-                bothStarted.countDown();
-                return bothStarted.await(5, java.util.concurrent.TimeUnit.SECONDS);
-            });
-            return a.await() && b.await();
-        });
+        boolean met =
+                Async.run(
+                        Dispatcher.defaultDispatcher(),
+                        () -> {
+                            // On a single-threaded loop the first body would block the second
+                            // forever; here they meet.
+                            Task<Boolean> a =
+                                    Async.launch(
+                                            () -> {
+                                                bothStarted.countDown();
+                                                return bothStarted.await(
+                                                        5, java.util.concurrent.TimeUnit.SECONDS);
+                                            });
+                            Task<Boolean> b =
+                                    Async.launch(
+                                            () -> {
+                                                bothStarted.countDown();
+                                                return bothStarted.await(
+                                                        5, java.util.concurrent.TimeUnit.SECONDS);
+                                            });
+                            return a.await() && b.await();
+                        });
         assertTrue(met);
     }
 
@@ -171,15 +209,22 @@ class AsyncRunTest {
         var reported = new ArrayList<String>();
         var failure = new IllegalStateException("lost");
         try (EventLoop loop = EventLoop.create()) {
-            loop.setExceptionHandler((name, exception) -> reported.add(name + ": " + exception.getMessage()));
-            loop.runUntilComplete(() -> {
-                Async.launch("forgotten", () -> {
-                    throw failure;
-                });
-                Async.launch("awaited", () -> {
-                    throw new IllegalStateException("seen");
-                }).exceptionally(e -> null);
-            });
+            loop.setExceptionHandler(
+                    (name, exception) -> reported.add(name + ": " + exception.getMessage()));
+            loop.runUntilComplete(
+                    () -> {
+                        Async.launch(
+                                "forgotten",
+                                () -> {
+                                    throw failure;
+                                });
+                        Async.launch(
+                                        "awaited",
+                                        () -> {
+                                            throw new IllegalStateException("seen");
+                                        })
+                                .exceptionally(e -> null);
+                    });
         }
         assertEquals(List.of("forgotten: lost"), reported);
     }

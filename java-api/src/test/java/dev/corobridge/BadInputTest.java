@@ -43,36 +43,49 @@ class BadInputTest {
 
     @Test
     void aNullTaskInGatherIsRejectedAtTheCall() {
-        var error = assertThrows(NullPointerException.class,
-                () -> Async.gather(Arrays.asList(new CompletableFuture<>(), null)));
+        var error =
+                assertThrows(
+                        NullPointerException.class,
+                        () -> Async.gather(Arrays.asList(new CompletableFuture<>(), null)));
         assertTrue(error.getMessage().contains("tasks[1]"), error.getMessage());
     }
 
     @Test
     void negativeDurationsAreRejected() {
-        var error = assertThrows(IllegalArgumentException.class, () -> Async.sleep(Duration.ofMillis(-1)));
+        var error =
+                assertThrows(
+                        IllegalArgumentException.class, () -> Async.sleep(Duration.ofMillis(-1)));
         assertEquals("duration must not be negative, was PT-0.001S", error.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Async.timeout(Duration.ofSeconds(-1), () -> 1));
-        assertThrows(IllegalArgumentException.class, () -> Async.waitFor(new CompletableFuture<>(), Duration.ofSeconds(-1)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Async.timeout(Duration.ofSeconds(-1), () -> 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Async.waitFor(new CompletableFuture<>(), Duration.ofSeconds(-1)));
     }
 
     @Test
     void badInputLosesNothing() throws Exception {
         // A rejected call starts nothing: the loop has no extra task afterwards.
-        int tasks = Async.run(() -> {
-            assertThrows(IllegalArgumentException.class, () -> Async.sleep(Duration.ofMillis(-1)));
-            return Async.allTasks().size();
-        });
+        int tasks =
+                Async.run(
+                        () -> {
+                            assertThrows(
+                                    IllegalArgumentException.class,
+                                    () -> Async.sleep(Duration.ofMillis(-1)));
+                            return Async.allTasks().size();
+                        });
         assertEquals(1, tasks);
     }
 
     @Test
     void aHugeDurationMeansForever() throws Exception {
-        Async.run(() -> {
-            var sleeper = Async.sleep(Duration.ofSeconds(Long.MAX_VALUE));
-            Async.yieldNow().await();
-            assertFalse(sleeper.isDone());
-            sleeper.cancel();
-        });
+        Async.run(
+                () -> {
+                    var sleeper = Async.sleep(Duration.ofSeconds(Long.MAX_VALUE));
+                    Async.yieldNow().await();
+                    assertFalse(sleeper.isDone());
+                    sleeper.cancel();
+                });
     }
 }

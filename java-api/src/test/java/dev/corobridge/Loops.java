@@ -11,7 +11,10 @@ final class Loops {
     /** The body-thread kinds this JDK can run: PLATFORM always, VIRTUAL on JDK 21+. */
     static Stream<BodyThreads> kinds() {
         return Arrays.stream(BodyThreads.values())
-                .filter(kind -> kind == BodyThreads.PLATFORM || BodyThreads.preferred() == BodyThreads.VIRTUAL);
+                .filter(
+                        kind ->
+                                kind == BodyThreads.PLATFORM
+                                        || BodyThreads.preferred() == BodyThreads.VIRTUAL);
     }
 
     static <T> T run(BodyThreads kind, Callable<T> body) throws Exception {

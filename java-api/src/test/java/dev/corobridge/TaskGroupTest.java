@@ -14,19 +14,24 @@ class TaskGroupTest {
     @Test
     void groupWaitsForAllItsTasks() throws Exception {
         var trail = new Trail();
-        Async.run(() -> {
-            Async.taskGroup(group -> {
-                group.launch(() -> {
-                    Async.sleep(Duration.ofMillis(30)).await();
-                    trail.add("a");
+        Async.run(
+                () -> {
+                    Async.taskGroup(
+                                    group -> {
+                                        group.launch(
+                                                () -> {
+                                                    Async.sleep(Duration.ofMillis(30)).await();
+                                                    trail.add("a");
+                                                });
+                                        group.launch(
+                                                () -> {
+                                                    Async.sleep(Duration.ofMillis(10)).await();
+                                                    trail.add("b");
+                                                });
+                                    })
+                            .await();
+                    trail.add("group done");
                 });
-                group.launch(() -> {
-                    Async.sleep(Duration.ofMillis(10)).await();
-                    trail.add("b");
-                });
-            }).await();
-            trail.add("group done");
-        });
         assertEquals(List.of("b", "a", "group done"), trail.events());
     }
 
@@ -35,73 +40,120 @@ class TaskGroupTest {
         var first = new IOException("first");
         var later = new IllegalStateException("later");
         var trail = new Trail();
-        var thrown = Async.run(() -> assertThrows(IOException.class, () -> Async.taskGroup(group -> {
-            group.launch(() -> {
-                try {
-                    Async.sleep(Duration.ofSeconds(30)).await();
-                } finally {
-                    trail.add("sibling cancelled");
-                }
-            });
-            group.launch(() -> {
-                try {
-                    Async.sleep(Duration.ofSeconds(30)).await();
-                } catch (CancellationException e) {
-                    throw later; // fails while being cancelled
-                }
-            });
-            group.launch(() -> {
-                Async.sleep(Duration.ofMillis(10)).await();
-                throw first;
-            });
-        }).await()));
+        var thrown =
+                Async.run(
+                        () ->
+                                assertThrows(
+                                        IOException.class,
+                                        () ->
+                                                Async.taskGroup(
+                                                                group -> {
+                                                                    group.launch(
+                                                                            () -> {
+                                                                                try {
+                                                                                    Async.sleep(
+                                                                                                    Duration
+                                                                                                            .ofSeconds(
+                                                                                                                    30))
+                                                                                            .await();
+                                                                                } finally {
+                                                                                    trail.add(
+                                                                                            "sibling cancelled");
+                                                                                }
+                                                                            });
+                                                                    group.launch(
+                                                                            () -> {
+                                                                                try {
+                                                                                    Async.sleep(
+                                                                                                    Duration
+                                                                                                            .ofSeconds(
+                                                                                                                    30))
+                                                                                            .await();
+                                                                                } catch (
+                                                                                        CancellationException
+                                                                                                e) {
+                                                                                    throw later; // fails while being cancelled
+                                                                                }
+                                                                            });
+                                                                    group.launch(
+                                                                            () -> {
+                                                                                Async.sleep(
+                                                                                                Duration
+                                                                                                        .ofMillis(
+                                                                                                                10))
+                                                                                        .await();
+                                                                                throw first;
+                                                                            });
+                                                                })
+                                                        .await()));
         assertSame(first, thrown);
-        assertTrue(List.of(thrown.getSuppressed()).contains(later), List.of(thrown.getSuppressed()).toString());
+        assertTrue(
+                List.of(thrown.getSuppressed()).contains(later),
+                List.of(thrown.getSuppressed()).toString());
         assertEquals(List.of("sibling cancelled"), trail.events());
     }
 
     @Test
     void theBodyIsCancelledWhenAChildFails() throws Exception {
         var trail = new Trail();
-        Async.run(() -> assertThrows(IOException.class, () -> Async.taskGroup(group -> {
-            group.launch(() -> {
-                throw new IOException("child");
-            });
-            try {
-                Async.sleep(Duration.ofSeconds(30)).await();
-            } catch (CancellationException e) {
-                trail.add("body cancelled");
-                throw e;
-            }
-        }).await()));
+        Async.run(
+                () ->
+                        assertThrows(
+                                IOException.class,
+                                () ->
+                                        Async.taskGroup(
+                                                        group -> {
+                                                            group.launch(
+                                                                    () -> {
+                                                                        throw new IOException(
+                                                                                "child");
+                                                                    });
+                                                            try {
+                                                                Async.sleep(Duration.ofSeconds(30))
+                                                                        .await();
+                                                            } catch (CancellationException e) {
+                                                                trail.add("body cancelled");
+                                                                throw e;
+                                                            }
+                                                        })
+                                                .await()));
         assertEquals(List.of("body cancelled"), trail.events());
     }
 
     @Test
     void launchingIntoAFinishedGroupThrows() throws Exception {
-        var error = Async.run(() -> {
-            TaskGroup[] escaped = new TaskGroup[1];
-            Async.taskGroup(group -> escaped[0] = group).await();
-            return assertThrows(IllegalStateException.class, () -> escaped[0].launch(() -> 1));
-        });
+        var error =
+                Async.run(
+                        () -> {
+                            TaskGroup[] escaped = new TaskGroup[1];
+                            Async.taskGroup(group -> escaped[0] = group).await();
+                            return assertThrows(
+                                    IllegalStateException.class, () -> escaped[0].launch(() -> 1));
+                        });
         assertTrue(error.getMessage().contains("finished"), error.getMessage());
     }
 
     @Test
     void cancellingTheGroupCancelsItsTasks() throws Exception {
         var trail = new Trail();
-        Async.run(() -> {
-            Task<Void> group = Async.taskGroup(g -> g.launch(() -> {
-                try {
-                    Async.sleep(Duration.ofSeconds(30)).await();
-                } finally {
-                    trail.add("child stopped");
-                }
-            }));
-            Async.sleep(Duration.ofMillis(10)).await();
-            group.cancel();
-            assertThrows(CancellationException.class, group::await);
-        });
+        Async.run(
+                () -> {
+                    Task<Void> group =
+                            Async.taskGroup(
+                                    g ->
+                                            g.launch(
+                                                    () -> {
+                                                        try {
+                                                            Async.sleep(Duration.ofSeconds(30))
+                                                                    .await();
+                                                        } finally {
+                                                            trail.add("child stopped");
+                                                        }
+                                                    }));
+                    Async.sleep(Duration.ofMillis(10)).await();
+                    group.cancel();
+                    assertThrows(CancellationException.class, group::await);
+                });
         assertEquals(List.of("child stopped"), trail.events());
     }
 }

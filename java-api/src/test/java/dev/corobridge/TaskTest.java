@@ -24,15 +24,19 @@ class TaskTest {
     @MethodSource("kinds")
     void launchedTaskStartsAtTheCallersNextAwait(BodyThreads kind) throws Exception {
         var trail = new Trail();
-        Loops.run(kind, () -> {
-            var a = Async.launch(() -> {
-                trail.add("a1");
-                Async.yieldNow().await();
-                trail.add("a2");
-            });
-            trail.add("main");
-            a.await();
-        });
+        Loops.run(
+                kind,
+                () -> {
+                    var a =
+                            Async.launch(
+                                    () -> {
+                                        trail.add("a1");
+                                        Async.yieldNow().await();
+                                        trail.add("a2");
+                                    });
+                    trail.add("main");
+                    a.await();
+                });
         assertEquals(List.of("main", "a1", "a2"), trail.events());
     }
 
@@ -41,11 +45,13 @@ class TaskTest {
     void tasksInterleaveAtAwaitsInAsyncioOrder(BodyThreads kind) throws Exception {
         // asyncio prints: a0 b0 a1 b1 a2 b2 for two tasks that each yield between steps.
         var trail = new Trail();
-        Loops.run(kind, () -> {
-            var a = Async.launch(() -> step(trail, "a"));
-            var b = Async.launch(() -> step(trail, "b"));
-            Async.gather(a, b).await();
-        });
+        Loops.run(
+                kind,
+                () -> {
+                    var a = Async.launch(() -> step(trail, "a"));
+                    var b = Async.launch(() -> step(trail, "b"));
+                    Async.gather(a, b).await();
+                });
         assertEquals(List.of("a0", "b0", "a1", "b1", "a2", "b2"), trail.events());
     }
 
@@ -66,37 +72,47 @@ class TaskTest {
     @MethodSource("kinds")
     void awaitRethrowsOriginalCheckedException(BodyThreads kind) throws Exception {
         var failure = new IOException("connection reset");
-        var caught = Loops.run(kind, () -> {
-            try {
-                Async.launch(() -> {
-                    Async.yieldNow().await();
-                    throw failure;
-                }).await();
-                return null;
-            } catch (IOException e) { // compiles because await() declares throws Exception
-                return e;
-            }
-        });
+        var caught =
+                Loops.run(
+                        kind,
+                        () -> {
+                            try {
+                                Async.launch(
+                                                () -> {
+                                                    Async.yieldNow().await();
+                                                    throw failure;
+                                                })
+                                        .await();
+                                return null;
+                            } catch (IOException e) { // compiles because await() declares throws
+                                // Exception
+                                return e;
+                            }
+                        });
         assertSame(failure, caught);
     }
 
     @Test
     void awaitAttachesTheAwaitingCallSite() throws Exception {
         var failure = new IllegalArgumentException("bad");
-        Async.run(() -> {
-            try {
-                Async.launch(() -> {
-                    throw failure;
-                }).await();
-            } catch (IllegalArgumentException e) {
-                assertSame(failure, e);
-            }
-        });
+        Async.run(
+                () -> {
+                    try {
+                        Async.launch(
+                                        () -> {
+                                            throw failure;
+                                        })
+                                .await();
+                    } catch (IllegalArgumentException e) {
+                        assertSame(failure, e);
+                    }
+                });
         assertEquals(1, failure.getSuppressed().length);
         String site = failure.getSuppressed()[0].toString();
         assertTrue(site.contains("awaited in task"), site);
-        assertTrue(List.of(failure.getSuppressed()[0].getStackTrace()).stream()
-                .anyMatch(frame -> frame.getClassName().equals(TaskTest.class.getName())));
+        assertTrue(
+                List.of(failure.getSuppressed()[0].getStackTrace()).stream()
+                        .anyMatch(frame -> frame.getClassName().equals(TaskTest.class.getName())));
     }
 
     @Test
@@ -109,16 +125,23 @@ class TaskTest {
 
     @Test
     void aTaskCannotAwaitItself() throws Exception {
-        var error = Async.run(() -> assertThrows(IllegalStateException.class, () -> Async.currentTask().await()));
+        var error =
+                Async.run(
+                        () ->
+                                assertThrows(
+                                        IllegalStateException.class,
+                                        () -> Async.currentTask().await()));
         assertTrue(error.getMessage().contains("itself"), error.getMessage());
     }
 
     @Test
     void launchOutsideALoopRunsInTheBackgroundAsAPlainFuture() throws Exception {
-        Task<Integer> task = Async.launch(() -> {
-            Async.sleep(Duration.ofMillis(10)).await();
-            return 5;
-        });
+        Task<Integer> task =
+                Async.launch(
+                        () -> {
+                            Async.sleep(Duration.ofMillis(10)).await();
+                            return 5;
+                        });
         assertEquals(5, task.join());
         assertEquals(10, task.thenApply(x -> x * 2).join());
     }
@@ -126,41 +149,53 @@ class TaskTest {
     @Test
     void backgroundFailureSurfacesThroughTheFutureWrapped() {
         var failure = new IOException("nope");
-        Task<Object> task = Async.launch(() -> {
-            throw failure;
-        });
+        Task<Object> task =
+                Async.launch(
+                        () -> {
+                            throw failure;
+                        });
         var thrown = assertThrows(CompletionException.class, task::join);
         assertSame(failure, thrown.getCause());
     }
 
     @ParameterizedTest
     @MethodSource("kinds")
-    void cancelledBodySeesCancellationAtItsAwaitAndItsFinallyMayAwait(BodyThreads kind) throws Exception {
+    void cancelledBodySeesCancellationAtItsAwaitAndItsFinallyMayAwait(BodyThreads kind)
+            throws Exception {
         var trail = new Trail();
-        Loops.run(kind, () -> {
-            var worker = Async.launch(() -> {
-                try {
-                    trail.add("working");
-                    Async.sleep(Duration.ofSeconds(30)).await();
-                } catch (CancellationException e) {
-                    trail.add("cancelled");
-                    throw e;
-                } finally {
-                    Async.sleep(Duration.ofMillis(10)).await();
-                    trail.add("cleaned up");
-                }
-            });
-            Async.yieldNow().await();
-            worker.cancel();
-            trail.add("cancel requested, done=" + worker.isDone());
-            try {
-                worker.await();
-            } catch (CancellationException e) {
-                trail.add("await saw cancellation");
-            }
-        });
+        Loops.run(
+                kind,
+                () -> {
+                    var worker =
+                            Async.launch(
+                                    () -> {
+                                        try {
+                                            trail.add("working");
+                                            Async.sleep(Duration.ofSeconds(30)).await();
+                                        } catch (CancellationException e) {
+                                            trail.add("cancelled");
+                                            throw e;
+                                        } finally {
+                                            Async.sleep(Duration.ofMillis(10)).await();
+                                            trail.add("cleaned up");
+                                        }
+                                    });
+                    Async.yieldNow().await();
+                    worker.cancel();
+                    trail.add("cancel requested, done=" + worker.isDone());
+                    try {
+                        worker.await();
+                    } catch (CancellationException e) {
+                        trail.add("await saw cancellation");
+                    }
+                });
         assertEquals(
-                List.of("working", "cancel requested, done=true", "cancelled", "cleaned up", "await saw cancellation"),
+                List.of(
+                        "working",
+                        "cancel requested, done=true",
+                        "cancelled",
+                        "cleaned up",
+                        "await saw cancellation"),
                 trail.events());
     }
 
@@ -168,132 +203,167 @@ class TaskTest {
     @MethodSource("kinds")
     void cancellationReachesNestedTasks(BodyThreads kind) throws Exception {
         var trail = new Trail();
-        Loops.run(kind, () -> {
-            var parent = Async.launch(() -> {
-                var child = Async.launch(() -> {
-                    var grandchild = Async.launch(() -> {
-                        try {
-                            Async.sleep(Duration.ofSeconds(30)).await();
-                        } finally {
-                            trail.add("grandchild finally");
-                        }
-                    });
+        Loops.run(
+                kind,
+                () -> {
+                    var parent =
+                            Async.launch(
+                                    () -> {
+                                        var child =
+                                                Async.launch(
+                                                        () -> {
+                                                            var grandchild =
+                                                                    Async.launch(
+                                                                            () -> {
+                                                                                try {
+                                                                                    Async.sleep(
+                                                                                                    Duration
+                                                                                                            .ofSeconds(
+                                                                                                                    30))
+                                                                                            .await();
+                                                                                } finally {
+                                                                                    trail.add(
+                                                                                            "grandchild finally");
+                                                                                }
+                                                                            });
+                                                            try {
+                                                                grandchild.await();
+                                                            } finally {
+                                                                trail.add("child finally");
+                                                            }
+                                                        });
+                                        child.await();
+                                    });
+                    Async.sleep(Duration.ofMillis(20)).await();
+                    parent.cancel();
                     try {
-                        grandchild.await();
-                    } finally {
-                        trail.add("child finally");
+                        parent.await();
+                    } catch (CancellationException expected) {
+                        trail.add("parent cancelled");
                     }
                 });
-                child.await();
-            });
-            Async.sleep(Duration.ofMillis(20)).await();
-            parent.cancel();
-            try {
-                parent.await();
-            } catch (CancellationException expected) {
-                trail.add("parent cancelled");
-            }
-        });
-        assertTrue(trail.events().containsAll(List.of("grandchild finally", "child finally")), trail.events().toString());
+        assertTrue(
+                trail.events().containsAll(List.of("grandchild finally", "child finally")),
+                trail.events().toString());
         assertEquals("parent cancelled", trail.events().get(2));
     }
 
     @Test
     void aCancelledTaskSaysWhichTaskWasCancelled() throws Exception {
-        Async.run(() -> {
-            var task = Async.launch("big.iso", () -> Async.sleep(Duration.ofSeconds(30)).await());
-            assertTrue(task.cancel());
-            assertTrue(task.isCancelled());
-            var error = assertThrows(CancellationException.class, task::await);
-            assertEquals("Task 'big.iso' was cancelled", error.getMessage());
-            assertTrue(task.cancel(), "still cancelled: CompletableFuture's contract");
-        });
+        Async.run(
+                () -> {
+                    var task =
+                            Async.launch(
+                                    "big.iso", () -> Async.sleep(Duration.ofSeconds(30)).await());
+                    assertTrue(task.cancel());
+                    assertTrue(task.isCancelled());
+                    var error = assertThrows(CancellationException.class, task::await);
+                    assertEquals("Task 'big.iso' was cancelled", error.getMessage());
+                    assertTrue(task.cancel(), "still cancelled: CompletableFuture's contract");
+                });
     }
 
     @Test
     void cancellingBeforeTheTaskStartsMeansItNeverRuns() throws Exception {
         var ran = new AtomicBoolean();
-        Async.run(() -> {
-            var task = Async.launch(() -> ran.set(true));
-            task.cancel();
-            assertThrows(CancellationException.class, task::await);
-        });
+        Async.run(
+                () -> {
+                    var task = Async.launch(() -> ran.set(true));
+                    task.cancel();
+                    assertThrows(CancellationException.class, task::await);
+                });
         assertFalse(ran.get());
     }
 
     @Test
     void aFailedChildDoesNotCancelItsParent() throws Exception {
-        String result = Async.run(() -> {
-            var failing = Async.launch(() -> {
-                throw new IllegalStateException("child failed");
-            });
-            Async.sleep(Duration.ofMillis(20)).await();
-            assertThrows(IllegalStateException.class, failing::await);
-            return "parent still running";
-        });
+        String result =
+                Async.run(
+                        () -> {
+                            var failing =
+                                    Async.launch(
+                                            () -> {
+                                                throw new IllegalStateException("child failed");
+                                            });
+                            Async.sleep(Duration.ofMillis(20)).await();
+                            assertThrows(IllegalStateException.class, failing::await);
+                            return "parent still running";
+                        });
         assertEquals("parent still running", result);
     }
 
     @Test
     void tasksHaveNamesAndKnowTheCurrentTask() throws Exception {
-        Async.run(() -> {
-            var named = Async.launch("downloader", () -> Async.currentTask().name());
-            assertEquals("downloader", named.await());
-            assertEquals("downloader", named.name());
-            assertTrue(Async.launch(() -> 1).name().startsWith("Task-"));
-        });
+        Async.run(
+                () -> {
+                    var named = Async.launch("downloader", () -> Async.currentTask().name());
+                    assertEquals("downloader", named.await());
+                    assertEquals("downloader", named.name());
+                    assertTrue(Async.launch(() -> 1).name().startsWith("Task-"));
+                });
         assertNull(Async.currentTask());
     }
 
     @Test
     void allTasksListsTheUnfinishedTasksOfTheLoop() throws Exception {
-        Async.run(() -> {
-            var sleeper = Async.launch("sleeper", () -> Async.sleep(Duration.ofSeconds(30)).await());
-            Async.yieldNow().await();
-            var names = Async.allTasks().stream().map(Task::name).toList();
-            assertTrue(names.contains("sleeper"), names.toString());
-            assertTrue(Async.allTasks().contains(Async.currentTask()));
-            sleeper.cancel();
-        });
+        Async.run(
+                () -> {
+                    var sleeper =
+                            Async.launch(
+                                    "sleeper", () -> Async.sleep(Duration.ofSeconds(30)).await());
+                    Async.yieldNow().await();
+                    var names = Async.allTasks().stream().map(Task::name).toList();
+                    assertTrue(names.contains("sleeper"), names.toString());
+                    assertTrue(Async.allTasks().contains(Async.currentTask()));
+                    sleeper.cancel();
+                });
         assertThrows(IllegalStateException.class, Async::allTasks);
     }
 
     @Test
     void dependentStagesAreTasksAndAwaitable() throws Exception {
-        int value = Async.run(() -> {
-            CompletableFuture<Integer> doubled = Async.launch(() -> 21).thenApply(x -> x * 2);
-            assertInstanceOf(Task.class, doubled);
-            return ((Task<Integer>) doubled).await();
-        });
+        int value =
+                Async.run(
+                        () -> {
+                            CompletableFuture<Integer> doubled =
+                                    Async.launch(() -> 21).thenApply(x -> x * 2);
+                            assertInstanceOf(Task.class, doubled);
+                            return ((Task<Integer>) doubled).await();
+                        });
         assertEquals(42, value);
     }
 
     @Test
     void awaitingAPlainFutureCompletedByAnotherThreadWorks() throws Exception {
         var future = new CompletableFuture<String>();
-        String value = Async.run(() -> {
-            new Thread(() -> future.complete("from elsewhere")).start();
-            return Async.await(future);
-        });
+        String value =
+                Async.run(
+                        () -> {
+                            new Thread(() -> future.complete("from elsewhere")).start();
+                            return Async.await(future);
+                        });
         assertEquals("from elsewhere", value);
     }
 
     @Test
     void completingATaskByHandCancelsItsWork() throws Exception {
         var trail = new Trail();
-        Async.run(() -> {
-            var task = Async.launch(() -> {
-                try {
-                    Async.sleep(Duration.ofSeconds(30)).await();
-                    return "slept";
-                } finally {
-                    trail.add("work stopped");
-                }
-            });
-            Async.yieldNow().await();
-            task.complete("given");
-            assertEquals("given", task.await());
-        });
+        Async.run(
+                () -> {
+                    var task =
+                            Async.launch(
+                                    () -> {
+                                        try {
+                                            Async.sleep(Duration.ofSeconds(30)).await();
+                                            return "slept";
+                                        } finally {
+                                            trail.add("work stopped");
+                                        }
+                                    });
+                    Async.yieldNow().await();
+                    task.complete("given");
+                    assertEquals("given", task.await());
+                });
         assertEquals(List.of("work stopped"), trail.events());
     }
 }

@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Running tasks concurrently (guide section 5): three downloads of one second each take one second in all.
+ * Running tasks concurrently (guide section 5): three downloads of one second each take one second
+ * in all.
  *
  * <pre>
  * async def download(i):
@@ -22,8 +23,8 @@ import java.util.stream.IntStream;
  * asyncio.run(main())
  * </pre>
  *
- * <p>Prints {@code Start 0}, {@code Start 1}, {@code Start 2}, then about one second later {@code End 0},
- * {@code End 1}, {@code End 2}.
+ * <p>Prints {@code Start 0}, {@code Start 1}, {@code Start 2}, then about one second later {@code
+ * End 0}, {@code End 1}, {@code End 2}.
  */
 public final class ConcurrentDownloads {
     private ConcurrentDownloads() {}
@@ -36,11 +37,18 @@ public final class ConcurrentDownloads {
     }
 
     public static void main(String[] args) throws Exception {
-        Async.run(() -> {
-            List<Task<Void>> tasks = IntStream.range(0, 3)
-                    .mapToObj(i -> Async.launch(() -> download(i))) // asyncio.create_task(download(i))
-                    .toList();
-            Async.gather(tasks).await(); // await asyncio.gather(*tasks)
-        });
+        Async.run(
+                () -> {
+                    List<Task<Void>> tasks =
+                            IntStream.range(0, 3)
+                                    .mapToObj(
+                                            i ->
+                                                    Async.launch(
+                                                            () ->
+                                                                    download(
+                                                                            i))) // asyncio.create_task(download(i))
+                                    .toList();
+                    Async.gather(tasks).await(); // await asyncio.gather(*tasks)
+                });
     }
 }

@@ -18,10 +18,11 @@ import java.util.concurrent.TimeoutException;
  *         print("error", e)
  * </pre>
  *
- * <p>{@link Task#await()} rethrows the task's own exception, checked ones too, so an ordinary {@code catch} clause for
- * that type works around it. Then: {@code gather} fails with the first failure; {@code gatherSettled} returns every
- * {@link Outcome} instead (asyncio's {@code return_exceptions=True}); and a timeout really cancels the work: its
- * {@code finally} runs before {@link TimeoutException} reaches the caller.
+ * <p>{@link Task#await()} rethrows the task's own exception, checked ones too, so an ordinary
+ * {@code catch} clause for that type works around it. Then: {@code gather} fails with the first
+ * failure; {@code gatherSettled} returns every {@link Outcome} instead (asyncio's {@code
+ * return_exceptions=True}); and a timeout really cancels the work: its {@code finally} runs before
+ * {@link TimeoutException} reaches the caller.
  */
 public final class ErrorHandling {
     private ErrorHandling() {}
@@ -49,7 +50,8 @@ public final class ErrorHandling {
         try {
             System.out.println("  slow query: started");
             Async.sleep(Duration.ofSeconds(1)).await();
-            System.out.println("  slow query: finished"); // never printed: the timeout cancels the sleep
+            System.out.println(
+                    "  slow query: finished"); // never printed: the timeout cancels the sleep
             return "rows";
         } finally {
             System.out.println("  slow query: finally");
@@ -57,17 +59,19 @@ public final class ErrorHandling {
     }
 
     public static void main(String[] args) throws Exception {
-        Async.run(() -> {
-            catchAroundAwait();
-            gatherFailsOnFirstFailure();
-            gatherSettledReturnsOutcomes();
-            timeoutCancelsTheWork();
-        });
+        Async.run(
+                () -> {
+                    catchAroundAwait();
+                    gatherFailsOnFirstFailure();
+                    gatherSettledReturnsOutcomes();
+                    timeoutCancelsTheWork();
+                });
     }
 
     static void catchAroundAwait() throws Exception {
         System.out.println("-- catch around await");
-        Task<String> page = Async.launch("missing.html", () -> fetch("missing.html", Duration.ofMillis(10)));
+        Task<String> page =
+                Async.launch("missing.html", () -> fetch("missing.html", Duration.ofMillis(10)));
         try {
             page.await();
         } catch (PageNotFoundException e) { // the task's own exception, not a CompletionException
@@ -77,8 +81,10 @@ public final class ErrorHandling {
 
     static void gatherFailsOnFirstFailure() throws Exception {
         System.out.println("-- gather fails on the first failure");
-        Task<String> slow = Async.launch("slow.html", () -> fetch("slow.html", Duration.ofMillis(500)));
-        Task<String> missing = Async.launch("missing.html", () -> fetch("missing.html", Duration.ofMillis(10)));
+        Task<String> slow =
+                Async.launch("slow.html", () -> fetch("slow.html", Duration.ofMillis(500)));
+        Task<String> missing =
+                Async.launch("missing.html", () -> fetch("missing.html", Duration.ofMillis(10)));
         try {
             Async.gather(slow, missing).await();
         } catch (PageNotFoundException e) {
@@ -90,11 +96,15 @@ public final class ErrorHandling {
 
     static void gatherSettledReturnsOutcomes() throws Exception {
         System.out.println("-- gatherSettled returns every outcome");
-        Task<String> index = Async.launch("index.html", () -> fetch("index.html", Duration.ofMillis(10)));
-        Task<String> missing = Async.launch("missing.html", () -> fetch("missing.html", Duration.ofMillis(10)));
-        Task<String> cancelled = Async.launch("big.iso", () -> fetch("big.iso", Duration.ofSeconds(1)));
+        Task<String> index =
+                Async.launch("index.html", () -> fetch("index.html", Duration.ofMillis(10)));
+        Task<String> missing =
+                Async.launch("missing.html", () -> fetch("missing.html", Duration.ofMillis(10)));
+        Task<String> cancelled =
+                Async.launch("big.iso", () -> fetch("big.iso", Duration.ofSeconds(1)));
         cancelled.cancel();
-        List<Outcome<String>> outcomes = Async.gatherSettled(List.of(index, missing, cancelled)).await();
+        List<Outcome<String>> outcomes =
+                Async.gatherSettled(List.of(index, missing, cancelled)).await();
         for (Outcome<String> outcome : outcomes) {
             System.out.println(describe(outcome));
         }

@@ -14,16 +14,19 @@ import java.time.Duration;
  * asyncio.run(main())              # the modern way
  * </pre>
  *
- * <p>An {@link EventLoop} runs tasks one at a time, switching at awaits. {@code Async.run} creates one, runs the main
- * task, cancels what the main task left running, and closes the loop; {@code runUntilComplete} waits for leftover
- * tasks instead, and the loop stays yours to close. A closed loop refuses to run.
+ * <p>An {@link EventLoop} runs tasks one at a time, switching at awaits. {@code Async.run} creates
+ * one, runs the main task, cancels what the main task left running, and closes the loop; {@code
+ * runUntilComplete} waits for leftover tasks instead, and the loop stays yours to close. A closed
+ * loop refuses to run.
  */
 public final class EventLoopExplicit {
     private EventLoopExplicit() {}
 
     /** {@code async def main()}: starts a background task it does not await, and returns. */
     static String mainTask() throws Exception {
-        Async.launch(EventLoopExplicit::background); // not awaited: what happens to it depends on the runner
+        Async.launch(
+                EventLoopExplicit
+                        ::background); // not awaited: what happens to it depends on the runner
         Async.sleep(Duration.ofMillis(50)).await();
         return "main done";
     }

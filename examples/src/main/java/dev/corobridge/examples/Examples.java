@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Runs the examples by name: {@code list} prints their names, {@code all} runs every one in guide order, and
- * {@code NAME...} runs the named ones (simple class names, case-insensitive).
+ * Runs the examples by name: {@code list} prints their names, {@code all} runs every one in guide
+ * order, and {@code NAME...} runs the named ones (simple class names, case-insensitive).
  *
  * <pre>
  * mvn -q -pl examples compile exec:java -Dexec.args=list
@@ -26,13 +26,14 @@ public final class Examples {
     record Example(String name, Main main) {}
 
     /** Every example, in the order of the guide. */
-    static final List<Example> ALL = List.of(
-            new Example("DefiningAndAwaitingTasks", DefiningAndAwaitingTasks::main),
-            new Example("HelloWorld", HelloWorld::main),
-            new Example("ConcurrentDownloads", ConcurrentDownloads::main),
-            new Example("SleepLetsOthersRun", SleepLetsOthersRun::main),
-            new Example("EventLoopExplicit", EventLoopExplicit::main),
-            new Example("ErrorHandling", ErrorHandling::main));
+    static final List<Example> ALL =
+            List.of(
+                    new Example("DefiningAndAwaitingTasks", DefiningAndAwaitingTasks::main),
+                    new Example("HelloWorld", HelloWorld::main),
+                    new Example("ConcurrentDownloads", ConcurrentDownloads::main),
+                    new Example("SleepLetsOthersRun", SleepLetsOthersRun::main),
+                    new Example("EventLoopExplicit", EventLoopExplicit::main),
+                    new Example("ErrorHandling", ErrorHandling::main));
 
     /** Exit code for a command line that names no known example. */
     static final int USAGE = 2;
@@ -45,8 +46,9 @@ public final class Examples {
     }
 
     /**
-     * Carries out one command line and returns the process exit code: 0, or {@link #USAGE} (with a message on
-     * {@code System.err}) for a missing or unknown name. An example's own exception propagates.
+     * Carries out one command line and returns the process exit code: 0, or {@link #USAGE} (with a
+     * message on {@code System.err}) for a missing or unknown name. An example's own exception
+     * propagates.
      */
     static int run(String... args) throws Exception {
         if (args.length == 0) {

@@ -15,8 +15,8 @@ import java.time.Duration;
  * asyncio.run(hello())
  * </pre>
  *
- * <p>While {@code hello} waits on the sleep it holds no thread of the loop: the loop could run other tasks meanwhile
- * (see {@link ConcurrentDownloads} and {@link SleepLetsOthersRun}).
+ * <p>While {@code hello} waits on the sleep it holds no thread of the loop: the loop could run
+ * other tasks meanwhile (see {@link ConcurrentDownloads} and {@link SleepLetsOthersRun}).
  */
 public final class HelloWorld {
     private HelloWorld() {}

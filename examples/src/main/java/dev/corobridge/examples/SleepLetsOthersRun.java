@@ -4,15 +4,16 @@ import dev.corobridge.Async;
 import java.time.Duration;
 
 /**
- * {@code asyncio.sleep} is the model of asynchronous I/O (guide section 6): while one task awaits it, the loop runs
- * the others.
+ * {@code asyncio.sleep} is the model of asynchronous I/O (guide section 6): while one task awaits
+ * it, the loop runs the others.
  *
  * <pre>
  * await asyncio.sleep(1)   # "I am waiting and need no CPU: run the other tasks meanwhile"
  * </pre>
  *
- * <p>A ticker ticks three times while a sleeper awaits a one-second sleep. Then the same with {@code Thread.sleep}:
- * it blocks the loop itself, so the ticker cannot start until the sleeper is done.
+ * <p>A ticker ticks three times while a sleeper awaits a one-second sleep. Then the same with
+ * {@code Thread.sleep}: it blocks the loop itself, so the ticker cannot start until the sleeper is
+ * done.
  */
 public final class SleepLetsOthersRun {
     private SleepLetsOthersRun() {}
@@ -38,15 +39,19 @@ public final class SleepLetsOthersRun {
 
     public static void main(String[] args) throws Exception {
         System.out.println("-- awaiting Async.sleep lets the ticker run");
-        Async.run(() -> Async.gather(
-                        Async.launch(SleepLetsOthersRun::sleeper),
-                        Async.launch(SleepLetsOthersRun::ticker))
-                .await());
+        Async.run(
+                () ->
+                        Async.gather(
+                                        Async.launch(SleepLetsOthersRun::sleeper),
+                                        Async.launch(SleepLetsOthersRun::ticker))
+                                .await());
 
         System.out.println("-- Thread.sleep blocks the loop: the ticker waits");
-        Async.run(() -> Async.gather(
-                        Async.launch(SleepLetsOthersRun::blockingSleeper),
-                        Async.launch(SleepLetsOthersRun::ticker))
-                .await());
+        Async.run(
+                () ->
+                        Async.gather(
+                                        Async.launch(SleepLetsOthersRun::blockingSleeper),
+                                        Async.launch(SleepLetsOthersRun::ticker))
+                                .await());
     }
 }

@@ -1,8 +1,9 @@
 /**
  * The asyncio guide, section by section, in Java: one small runnable class per idea.
  *
- * <p>Run one with {@code mvn -pl examples compile exec:java -Dexec.args=HelloWorld}, all of them with
- * {@code -Dexec.args=all}, or list them with {@code -Dexec.args=list} (see {@link dev.corobridge.examples.Examples}).
+ * <p>Run one with {@code mvn -pl examples compile exec:java -Dexec.args=HelloWorld}, all of them
+ * with {@code -Dexec.args=all}, or list them with {@code -Dexec.args=list} (see {@link
+ * dev.corobridge.examples.Examples}).
  *
  * <table>
  * <caption>Guide sections and the examples that port them</caption>

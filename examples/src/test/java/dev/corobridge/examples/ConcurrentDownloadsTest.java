@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 class ConcurrentDownloadsTest {
-    static final List<String> OUTPUT = List.of("Start 0", "Start 1", "Start 2", "End 0", "End 1", "End 2");
+    static final List<String> OUTPUT =
+            List.of("Start 0", "Start 1", "Start 2", "End 0", "End 1", "End 2");
 
     @Test
     @Timeout(10)
@@ -25,6 +26,8 @@ class ConcurrentDownloadsTest {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 
         assertTrue(elapsed.compareTo(Duration.ofSeconds(1)) >= 0, "took only " + elapsed);
-        assertTrue(elapsed.compareTo(Duration.ofMillis(2500)) < 0, "took " + elapsed + ": the downloads did not overlap");
+        assertTrue(
+                elapsed.compareTo(Duration.ofMillis(2500)) < 0,
+                "took " + elapsed + ": the downloads did not overlap");
     }
 }

@@ -7,7 +7,10 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** Captures what an example prints. Tests of this module run one at a time, so swapping System.out is safe. */
+/**
+ * Captures what an example prints. Tests of this module run one at a time, so swapping System.out
+ * is safe.
+ */
 final class Console {
     private Console() {}
 
@@ -16,10 +19,11 @@ final class Console {
 
     /** Runs {@code main} with System.out and System.err captured. */
     static Captured<Void> capture(Examples.Main main) throws Exception {
-        return capture(() -> {
-            main.run(new String[0]);
-            return null;
-        });
+        return capture(
+                () -> {
+                    main.run(new String[0]);
+                    return null;
+                });
     }
 
     /** Calls {@code action} with System.out and System.err captured. */

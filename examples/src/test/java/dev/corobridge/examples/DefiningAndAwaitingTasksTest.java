@@ -7,17 +7,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 class DefiningAndAwaitingTasksTest {
-    static final List<String> OUTPUT = List.of(
-            "fetch_data defined: nothing has run yet",
-            "launched: Task[fetch_data, pending]",
-            "fetch_data: running",
-            "fetch_data: returning 123",
-            "awaited: Task[fetch_data, done]",
-            "result = 123",
-            "await outside a task: await() can only be called inside a task body: wrap the code in "
-                    + "Async.run(() -> ...) to start an event loop, or block this thread with join() or get() instead",
-            "foo.join() = 100",
-            "Async.run(foo) = 100");
+    static final List<String> OUTPUT =
+            List.of(
+                    "fetch_data defined: nothing has run yet",
+                    "launched: Task[fetch_data, pending]",
+                    "fetch_data: running",
+                    "fetch_data: returning 123",
+                    "awaited: Task[fetch_data, done]",
+                    "result = 123",
+                    "await outside a task: await() can only be called inside a task body: wrap the code in "
+                            + "Async.run(() -> ...) to start an event loop, or block this thread with join() or get() instead",
+                    "foo.join() = 100",
+                    "Async.run(foo) = 100");
 
     @Test
     @Timeout(10)

@@ -9,13 +9,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 class ExamplesTest {
-    private static final List<String> NAMES = List.of(
-            "DefiningAndAwaitingTasks",
-            "HelloWorld",
-            "ConcurrentDownloads",
-            "SleepLetsOthersRun",
-            "EventLoopExplicit",
-            "ErrorHandling");
+    private static final List<String> NAMES =
+            List.of(
+                    "DefiningAndAwaitingTasks",
+                    "HelloWorld",
+                    "ConcurrentDownloads",
+                    "SleepLetsOthersRun",
+                    "EventLoopExplicit",
+                    "ErrorHandling");
 
     @Test
     @Timeout(10)
@@ -30,13 +31,14 @@ class ExamplesTest {
     @Timeout(60)
     void allRunsEveryExampleAfterAHeader() throws Exception {
         List<String> expected = new ArrayList<>();
-        List<List<String>> outputs = List.of(
-                DefiningAndAwaitingTasksTest.OUTPUT,
-                HelloWorldTest.OUTPUT,
-                ConcurrentDownloadsTest.OUTPUT,
-                SleepLetsOthersRunTest.OUTPUT,
-                EventLoopExplicitTest.OUTPUT,
-                ErrorHandlingTest.OUTPUT);
+        List<List<String>> outputs =
+                List.of(
+                        DefiningAndAwaitingTasksTest.OUTPUT,
+                        HelloWorldTest.OUTPUT,
+                        ConcurrentDownloadsTest.OUTPUT,
+                        SleepLetsOthersRunTest.OUTPUT,
+                        EventLoopExplicitTest.OUTPUT,
+                        ErrorHandlingTest.OUTPUT);
         for (int i = 0; i < NAMES.size(); i++) {
             expected.add("== " + NAMES.get(i) + " ==");
             expected.addAll(outputs.get(i));
@@ -65,7 +67,9 @@ class ExamplesTest {
         assertEquals(Examples.USAGE, captured.value());
         assertEquals(List.of(), captured.out());
         assertEquals("unknown example 'GoodbyeWorld'", captured.err().get(0));
-        assertTrue(captured.err().containsAll(NAMES.stream().map(name -> "  " + name).toList()), captured.err()::toString);
+        assertTrue(
+                captured.err().containsAll(NAMES.stream().map(name -> "  " + name).toList()),
+                captured.err()::toString);
     }
 
     @Test

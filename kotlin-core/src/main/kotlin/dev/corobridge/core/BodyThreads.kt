@@ -14,28 +14,35 @@ public enum class BodyThreadKind {
     /** A virtual thread per body (JDK 21+): awaiting parks a continuation, not an OS thread. */
     VIRTUAL,
 
-    /** A pooled platform thread per running body: works on every JDK, costs an OS thread while it waits. */
+    /**
+     * A pooled platform thread per running body: works on every JDK, costs an OS thread while it
+     * waits.
+     */
     PLATFORM;
 
     public companion object {
         /** True when this JDK can start virtual threads. */
-        @JvmStatic public val virtualAvailable: Boolean get() = BodyThreads.virtualFactory != null
+        @JvmStatic
+        public val virtualAvailable: Boolean
+            get() = BodyThreads.virtualFactory != null
 
         /** Virtual threads when the JDK has them, else platform threads. */
-        @JvmStatic public fun preferred(): BodyThreadKind = if (virtualAvailable) VIRTUAL else PLATFORM
+        @JvmStatic
+        public fun preferred(): BodyThreadKind = if (virtualAvailable) VIRTUAL else PLATFORM
     }
 }
 
 /** Starts Java task bodies, and loops, on threads of one [kind]. */
 internal class BodyThreads private constructor(val kind: BodyThreadKind) {
     fun start(body: Runnable) {
-        if (kind == BodyThreadKind.VIRTUAL) virtualFactory!!.newThread(body).start() else platformPool.execute(body)
+        if (kind == BodyThreadKind.VIRTUAL) virtualFactory!!.newThread(body).start()
+        else platformPool.execute(body)
     }
 
     /**
-     * Runs an event loop to the end and returns when it does. With virtual bodies the loop itself runs on a
-     * virtual thread, so that every hand-off between loop and body is a continuation switch rather than an
-     * OS-thread wake-up; the caller just waits.
+     * Runs an event loop to the end and returns when it does. With virtual bodies the loop itself
+     * runs on a virtual thread, so that every hand-off between loop and body is a continuation
+     * switch rather than an OS-thread wake-up; the caller just waits.
      */
     fun runLoop(onInterrupt: () -> Unit, loop: Runnable) {
         if (kind != BodyThreadKind.VIRTUAL || isVirtual(Thread.currentThread())) {
@@ -43,13 +50,14 @@ internal class BodyThreads private constructor(val kind: BodyThreadKind) {
             return
         }
         var failure: Throwable? = null
-        val thread = virtualFactory!!.newThread {
-            try {
-                loop.run()
-            } catch (e: Throwable) {
-                failure = e
+        val thread =
+            virtualFactory!!.newThread {
+                try {
+                    loop.run()
+                } catch (e: Throwable) {
+                    failure = e
+                }
             }
-        }
         thread.start()
         waitThroughInterrupts(onInterrupt) { thread.join() }
         failure?.let { throw it }
@@ -68,40 +76,74 @@ internal class BodyThreads private constructor(val kind: BodyThreadKind) {
 
         fun preferred(): BodyThreads = if (virtualFactory != null) VIRTUAL else PLATFORM
 
-        /** `Thread.ofVirtual().name(...).factory()`, looked up at run time so the jar still runs on JDK 17. */
+        /**
+         * `Thread.ofVirtual().name(...).factory()`, looked up at run time so the jar still runs on
+         * JDK 17.
+         */
         val virtualFactory: ThreadFactory? =
             try {
                 val lookup = MethodHandles.publicLookup()
                 val builderClass = Class.forName("java.lang.Thread\$Builder")
-                val builder = lookup.findStatic(Thread::class.java, "ofVirtual", MethodType.methodType(Class.forName("java.lang.Thread\$Builder\$OfVirtual"))).invoke()
-                val named = lookup.findVirtual(builderClass, "name", MethodType.methodType(builderClass, String::class.java)).invoke(builder, "corobridge-task")
-                lookup.findVirtual(builderClass, "factory", MethodType.methodType(ThreadFactory::class.java)).invoke(named) as ThreadFactory
+                val builder =
+                    lookup
+                        .findStatic(
+                            Thread::class.java,
+                            "ofVirtual",
+                            MethodType.methodType(
+                                Class.forName("java.lang.Thread\$Builder\$OfVirtual")
+                            ),
+                        )
+                        .invoke()
+                val named =
+                    lookup
+                        .findVirtual(
+                            builderClass,
+                            "name",
+                            MethodType.methodType(builderClass, String::class.java),
+                        )
+                        .invoke(builder, "corobridge-task")
+                lookup
+                    .findVirtual(
+                        builderClass,
+                        "factory",
+                        MethodType.methodType(ThreadFactory::class.java),
+                    )
+                    .invoke(named) as ThreadFactory
             } catch (e: ReflectiveOperationException) {
                 null
             }
 
         private val isVirtualHandle =
             try {
-                MethodHandles.publicLookup().findVirtual(Thread::class.java, "isVirtual", MethodType.methodType(Boolean::class.javaPrimitiveType))
+                MethodHandles.publicLookup()
+                    .findVirtual(
+                        Thread::class.java,
+                        "isVirtual",
+                        MethodType.methodType(Boolean::class.javaPrimitiveType),
+                    )
             } catch (e: ReflectiveOperationException) {
                 null
             }
 
-        fun isVirtual(thread: Thread): Boolean = isVirtualHandle?.invoke(thread) as Boolean? ?: false
+        fun isVirtual(thread: Thread): Boolean =
+            isVirtualHandle?.invoke(thread) as Boolean? ?: false
 
         private val platformPool: ThreadPoolExecutor by lazy {
             val ids = AtomicInteger()
-            ThreadPoolExecutor(0, Int.MAX_VALUE, 30, TimeUnit.SECONDS, SynchronousQueue()) { runnable ->
-                Thread(runnable, "corobridge-task-${ids.incrementAndGet()}").apply { isDaemon = true }
+            ThreadPoolExecutor(0, Int.MAX_VALUE, 30, TimeUnit.SECONDS, SynchronousQueue()) {
+                runnable ->
+                Thread(runnable, "corobridge-task-${ids.incrementAndGet()}").apply {
+                    isDaemon = true
+                }
             }
         }
     }
 }
 
 /**
- * Runs the blocking [wait] to its end even if the thread is interrupted meanwhile: each interrupt calls
- * [onInterrupt] instead (like Ctrl-C under asyncio.run: cancel the main task, still wait for its cleanup) and the
- * interrupt flag is restored afterwards.
+ * Runs the blocking [wait] to its end even if the thread is interrupted meanwhile: each interrupt
+ * calls [onInterrupt] instead (like Ctrl-C under asyncio.run: cancel the main task, still wait for
+ * its cleanup) and the interrupt flag is restored afterwards.
  */
 internal inline fun waitThroughInterrupts(onInterrupt: () -> Unit, wait: () -> Unit) {
     var interrupted = false

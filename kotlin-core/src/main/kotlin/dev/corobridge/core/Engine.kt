@@ -21,22 +21,24 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.withContext
 
 /**
- * Every operation of the Java facade, implemented once. Each returns a [TaskFuture] made by [newFuture]
- * (the facade's `Task`), started as a child of the current task, or on the background dispatcher when the
- * caller is not inside a task.
+ * Every operation of the Java facade, implemented once. Each returns a [TaskFuture] made by
+ * [newFuture] (the facade's `Task`), started as a child of the current task, or on the background
+ * dispatcher when the caller is not inside a task.
  */
 @InternalCorobridgeApi
 @OptIn(InternalCoroutinesApi::class, DelicateCoroutinesApi::class)
 public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
     private val background: CoroutineContext =
-        Dispatchers.Default + TaskEnvironment(exclusive = false, threads = BodyThreads.preferred(), reports = null)
+        Dispatchers.Default +
+            TaskEnvironment(exclusive = false, threads = BodyThreads.preferred(), reports = null)
 
-    // --- event loops ------------------------------------------------------------------------------
+    // --- event loops
+    // ------------------------------------------------------------------------------
 
     /**
-     * Runs [body] as the main task of [loop] on the calling thread's behalf and returns its result. With
-     * [cancelLeftovers] (asyncio.run) tasks still running when the body returns are cancelled and their
-     * cleanup awaited; without it (runBlocking) they are waited for.
+     * Runs [body] as the main task of [loop] on the calling thread's behalf and returns its result.
+     * With [cancelLeftovers] (asyncio.run) tasks still running when the body returns are cancelled
+     * and their cleanup awaited; without it (runBlocking) they are waited for.
      */
     public fun <T> runLoop(
         loop: LoopDispatcher,
@@ -46,14 +48,24 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         body: Callable<T>,
     ): T {
         checkNoRunningLoop()
-        check(!loop.isClosed) { "the event loop is closed; create a new one (EventLoop.create()) or use Async.run(...)" }
+        check(!loop.isClosed) {
+            "the event loop is closed; create a new one (EventLoop.create()) or use Async.run(...)"
+        }
         check(!loop.isRunning) { "the event loop is already running" }
         val bodyThreads = BodyThreads.of(threads)
-        val main = startMain(loop, TaskEnvironment(exclusive = true, bodyThreads, loop.failureReports), cancelLeftovers, body)
+        val main =
+            startMain(
+                loop,
+                TaskEnvironment(exclusive = true, bodyThreads, loop.failureReports),
+                cancelLeftovers,
+                body,
+            )
         val coroutine = main.coroutine!!
         try {
             val cancelMain = Runnable { main.cancel(false) }
-            bodyThreads.runLoop(onInterrupt = cancelMain::run) { loop.runUntilComplete(coroutine, cancelMain) }
+            bodyThreads.runLoop(onInterrupt = cancelMain::run) {
+                loop.runUntilComplete(coroutine, cancelMain)
+            }
         } finally {
             loop.main = null
             loop.failureReports.flush(failureHandler)
@@ -61,7 +73,10 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         return main.outcome()
     }
 
-    /** Like [runLoop] on a parallel [dispatcher]: no run permit, Java bodies may run at the same time. */
+    /**
+     * Like [runLoop] on a parallel [dispatcher]: no run permit, Java bodies may run at the same
+     * time.
+     */
     public fun <T> runOn(
         dispatcher: CoroutineDispatcher,
         cancelLeftovers: Boolean,
@@ -70,7 +85,13 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
     ): T {
         checkNoRunningLoop()
         val reports = FailureReports()
-        val main = startMain(dispatcher, TaskEnvironment(exclusive = false, BodyThreads.preferred(), reports), cancelLeftovers, body)
+        val main =
+            startMain(
+                dispatcher,
+                TaskEnvironment(exclusive = false, BodyThreads.preferred(), reports),
+                cancelLeftovers,
+                body,
+            )
         val finished = CountDownLatch(1)
         main.coroutine!!.invokeOnCompletion { finished.countDown() }
         waitThroughInterrupts(onInterrupt = { main.cancel(false) }) { finished.await() }
@@ -104,18 +125,28 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         }
     }
 
-    // --- tasks ------------------------------------------------------------------------------------
+    // --- tasks
+    // ------------------------------------------------------------------------------------
 
     /** Starts a Java body as a task. */
-    public fun <T> launch(name: String?, body: Callable<T>): TaskFuture<T> = start(currentContext(), name) { JavaBody(body, future).drive() }
+    public fun <T> launch(name: String?, body: Callable<T>): TaskFuture<T> =
+        start(currentContext(), name) { JavaBody(body, future).drive() }
 
     /** Starts a Kotlin suspending block as a task: a plain coroutine on the current loop. */
-    public fun <T> launchSuspending(name: String?, block: suspend CoroutineScope.() -> T): TaskFuture<T> = start(currentContext(), name) { block() }
+    public fun <T> launchSuspending(
+        name: String?,
+        block: suspend CoroutineScope.() -> T,
+    ): TaskFuture<T> = start(currentContext(), name) { block() }
 
-    /** Suspends the calling Java body until [future] settles and returns its value or rethrows its exception. */
+    /**
+     * Suspends the calling Java body until [future] settles and returns its value or rethrows its
+     * exception.
+     */
     public fun <T> await(future: CompletableFuture<T>): T {
         val body = JavaBody.current() ?: throw IllegalStateException(AWAIT_OUTSIDE_TASK)
-        check(future !== body.task) { "Task '${body.task.name()}' cannot await itself: it would wait forever" }
+        check(future !== body.task) {
+            "Task '${body.task.name()}' cannot await itself: it would wait forever"
+        }
         if (!future.isSettled()) body.await(future)
         try {
             return future.outcome()
@@ -130,12 +161,18 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
 
     /** Every unfinished task of the current loop. */
     public fun allTasks(): List<TaskFuture<*>> {
-        val body = JavaBody.current() ?: throw IllegalStateException("no running event loop: allTasks() works inside a task")
-        val root = body.context[TaskEnvironment]?.root ?: body.task.coroutine ?: return listOf(body.task)
+        val body =
+            JavaBody.current()
+                ?: throw IllegalStateException(
+                    "no running event loop: allTasks() works inside a task"
+                )
+        val root =
+            body.context[TaskEnvironment]?.root ?: body.task.coroutine ?: return listOf(body.task)
         return runningTasks(root)
     }
 
-    // --- time -------------------------------------------------------------------------------------
+    // --- time
+    // -------------------------------------------------------------------------------------
 
     /** A task that completes after [nanos]. */
     public fun sleep(nanos: Long): TaskFuture<Void?> {
@@ -152,38 +189,62 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
     /** Runs [body] as a task that is cancelled after [nanos], failing with `TimeoutException`. */
     public fun <T> timeout(nanos: Long, body: Callable<T>): TaskFuture<T> {
         require(nanos >= 0) { "timeout must not be negative, was ${describeNanos(nanos)}" }
-        return start(currentContext(), null, deadlineNanos = nanos, subject = "the body of Async.timeout", runsEvenIfCancelledEarly = true) {
+        return start(
+            currentContext(),
+            null,
+            deadlineNanos = nanos,
+            subject = "the body of Async.timeout",
+            runsEvenIfCancelledEarly = true,
+        ) {
             JavaBody(body, future).drive()
         }
     }
 
-    /** Awaits [task] for at most [nanos]; on timeout cancels it, awaits its cleanup and fails with `TimeoutException`. */
+    /**
+     * Awaits [task] for at most [nanos]; on timeout cancels it, awaits its cleanup and fails with
+     * `TimeoutException`.
+     */
     public fun <T> waitFor(task: CompletableFuture<T>, nanos: Long): TaskFuture<T> {
         require(nanos >= 0) { "timeout must not be negative, was ${describeNanos(nanos)}" }
         val subject = if (task is TaskFuture<*>) "Task '${task.name()}'" else "the awaited future"
-        return start(currentContext(), null, deadlineNanos = nanos, subject = subject, runsEvenIfCancelledEarly = true) {
+        return start(
+            currentContext(),
+            null,
+            deadlineNanos = nanos,
+            subject = subject,
+            runsEvenIfCancelledEarly = true,
+        ) {
             awaitOrCancel(task)
             task.outcome()
         }
     }
 
     /** A task that mirrors [task] but whose cancellation leaves [task] running. */
-    public fun <T> shield(task: CompletableFuture<T>): TaskFuture<T> = start(currentContext(), null) {
-        awaitSettled(task)
-        task.outcome()
-    }
+    public fun <T> shield(task: CompletableFuture<T>): TaskFuture<T> =
+        start(currentContext(), null) {
+            awaitSettled(task)
+            task.outcome()
+        }
 
-    // --- many tasks -------------------------------------------------------------------------------
+    // --- many tasks
+    // -------------------------------------------------------------------------------
 
     /** Results in argument order; fails with the first failure. Cancelling it cancels the tasks. */
-    public fun <T> gather(tasks: List<CompletableFuture<out T>>): TaskFuture<List<T>> = start(currentContext(), null, runsEvenIfCancelledEarly = true) {
-        val firstFailure = awaitAllOrCancel(tasks, stopAtFailure = true)
-        if (firstFailure >= 0) tasks[firstFailure].outcome()
-        tasks.map { it.outcome() }
-    }
+    public fun <T> gather(tasks: List<CompletableFuture<out T>>): TaskFuture<List<T>> =
+        start(currentContext(), null, runsEvenIfCancelledEarly = true) {
+            val firstFailure = awaitAllOrCancel(tasks, stopAtFailure = true)
+            if (firstFailure >= 0) tasks[firstFailure].outcome()
+            tasks.map { it.outcome() }
+        }
 
-    /** Waits for every task and maps each settled one with [outcome]; never fails because a task did. */
-    public fun <T, R> gatherSettled(tasks: List<CompletableFuture<out T>>, outcome: Function<CompletableFuture<out T>, R>): TaskFuture<List<R>> =
+    /**
+     * Waits for every task and maps each settled one with [outcome]; never fails because a task
+     * did.
+     */
+    public fun <T, R> gatherSettled(
+        tasks: List<CompletableFuture<out T>>,
+        outcome: Function<CompletableFuture<out T>, R>,
+    ): TaskFuture<List<R>> =
         start(currentContext(), null, runsEvenIfCancelledEarly = true) {
             awaitAllOrCancel(tasks, stopAtFailure = false)
             tasks.map { task ->
@@ -193,45 +254,55 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         }
 
     /**
-     * Runs a task group: [body] receives the group's scope; a failed child cancels the body and its siblings,
-     * and the group fails with the first failure, the later ones attached as suppressed.
+     * Runs a task group: [body] receives the group's scope; a failed child cancels the body and its
+     * siblings, and the group fails with the first failure, the later ones attached as suppressed.
      */
-    public fun <T> taskGroup(body: Function<TaskGroupScope, Callable<T>>): TaskFuture<T> = start(currentContext(), null, isGroup = true) {
-        JavaBody(body.apply(TaskGroupScope(this)), future).drive()
-    }
+    public fun <T> taskGroup(body: Function<TaskGroupScope, Callable<T>>): TaskFuture<T> =
+        start(currentContext(), null, isGroup = true) {
+            JavaBody(body.apply(TaskGroupScope(this)), future).drive()
+        }
 
     /** The scope a task group hands to its body. */
     public inner class TaskGroupScope internal constructor(private val group: TaskCoroutine<*>) {
         /** Starts [body] as a child of the group. */
         public fun <T> launch(name: String?, body: Callable<T>): TaskFuture<T> {
-            check(group.isActive) { "the task group '${group.future.name()}' has finished or is shutting down; launch tasks inside its body" }
+            check(group.isActive) {
+                "the task group '${group.future.name()}' has finished or is shutting down; launch tasks inside its body"
+            }
             return start(group.context, name) { JavaBody(body, future).drive() }
         }
     }
 
-    // --- threads ----------------------------------------------------------------------------------
+    // --- threads
+    // ----------------------------------------------------------------------------------
 
-    /** Runs blocking [work] on the IO dispatcher; cancelling the task interrupts the worker thread. */
+    /**
+     * Runs blocking [work] on the IO dispatcher; cancelling the task interrupts the worker thread.
+     */
     public fun <T> toThread(work: Callable<T>): TaskFuture<T> = offload(Dispatchers.IO, work)
 
     /** Runs CPU-bound [work] on the default dispatcher. */
     public fun <T> compute(work: Callable<T>): TaskFuture<T> = offload(Dispatchers.Default, work)
 
-    /** Runs blocking [work] on [dispatcher]; cancelling the task interrupts the thread running it. */
+    /**
+     * Runs blocking [work] on [dispatcher]; cancelling the task interrupts the thread running it.
+     */
     public fun <T> offload(dispatcher: CoroutineDispatcher, work: Callable<T>): TaskFuture<T> =
         start(currentContext() + dispatcher, null) { runInterruptibly(this, work) }
 
-    // --- internals --------------------------------------------------------------------------------
+    // --- internals
+    // --------------------------------------------------------------------------------
 
     /**
-     * Where a new task belongs: the calling Java body's task; else, for Kotlin code running on an event loop,
-     * the loop's main task; else the background dispatcher.
+     * Where a new task belongs: the calling Java body's task; else, for Kotlin code running on an
+     * event loop, the loop's main task; else the background dispatcher.
      */
     private fun currentContext(): CoroutineContext =
         JavaBody.current()?.launchContext ?: LoopDispatcher.running()?.main?.context ?: background
 
     @Suppress("UNCHECKED_CAST")
-    private fun <T> newTask(name: String?): TaskFuture<T> = (newFuture.get() as TaskFuture<T>).also { if (name != null) it.setName(name) }
+    private fun <T> newTask(name: String?): TaskFuture<T> =
+        (newFuture.get() as TaskFuture<T>).also { if (name != null) it.setName(name) }
 
     private fun <T> start(
         parent: CoroutineContext,
@@ -245,13 +316,21 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         val future = newTask<T>(name)
         val coroutine = TaskCoroutine(parent, future, isGroup)
         if (deadlineNanos != NO_DEADLINE) coroutine.startDeadline(deadlineNanos, subject)
-        // ATOMIC: a block that must react to its own cancellation (cancel what it waits for, or let a timed body
+        // ATOMIC: a block that must react to its own cancellation (cancel what it waits for, or let
+        // a timed body
         // reach its first await) still gets its first turn when cancelled before it.
-        coroutine.start(if (runsEvenIfCancelledEarly) CoroutineStart.ATOMIC else CoroutineStart.DEFAULT, coroutine, block)
+        coroutine.start(
+            if (runsEvenIfCancelledEarly) CoroutineStart.ATOMIC else CoroutineStart.DEFAULT,
+            coroutine,
+            block,
+        )
         return future
     }
 
-    /** Awaits [task]; if this coroutine is cancelled meanwhile, cancels [task] and awaits its cleanup first. */
+    /**
+     * Awaits [task]; if this coroutine is cancelled meanwhile, cancels [task] and awaits its
+     * cleanup first.
+     */
     private suspend fun awaitOrCancel(task: CompletableFuture<*>) {
         try {
             awaitSettled(task)
@@ -262,7 +341,10 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         }
     }
 
-    private suspend fun awaitAllOrCancel(tasks: List<CompletableFuture<*>>, stopAtFailure: Boolean): Int {
+    private suspend fun awaitAllOrCancel(
+        tasks: List<CompletableFuture<*>>,
+        stopAtFailure: Boolean,
+    ): Int {
         try {
             return awaitAll(tasks, stopAtFailure)
         } catch (e: CancellationException) {
@@ -281,15 +363,17 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
 }
 
 /**
- * Attached (as suppressed) to an exception each time a task awaits it, so that a failure deep in a task tree
- * also shows the awaiting call sites: an async stack trace. The exception itself stays the same object.
+ * Attached (as suppressed) to an exception each time a task awaits it, so that a failure deep in a
+ * task tree also shows the awaiting call sites: an async stack trace. The exception itself stays
+ * the same object.
  */
 internal class AwaitedAt(taskName: String) : Throwable("awaited in task '$taskName'") {
     companion object {
         private const val MAX_SITES = 16
 
         fun attach(failure: Throwable, awaiter: TaskFuture<*>) {
-            if (failure.suppressed.count { it is AwaitedAt } < MAX_SITES) failure.addSuppressed(AwaitedAt(awaiter.name()))
+            if (failure.suppressed.count { it is AwaitedAt } < MAX_SITES)
+                failure.addSuppressed(AwaitedAt(awaiter.name()))
         }
     }
 }

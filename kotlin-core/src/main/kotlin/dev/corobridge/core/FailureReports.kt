@@ -5,8 +5,9 @@ import java.util.concurrent.ConcurrentLinkedQueue
 import java.util.function.BiConsumer
 
 /**
- * Failures of tasks that nobody awaited, like asyncio's "Task exception was never retrieved". A loop
- * reports its own when it ends; a task outside any loop is reported when it is garbage-collected.
+ * Failures of tasks that nobody awaited, like asyncio's "Task exception was never retrieved". A
+ * loop reports its own when it ends; a task outside any loop is reported when it is
+ * garbage-collected.
  */
 internal class FailureReports {
     private val records = ConcurrentLinkedQueue<FailureRecord>()
@@ -26,7 +27,11 @@ internal class FailureReports {
 
         /** Logs through `System.Logger` ("dev.corobridge"), the default handler. */
         val LOG: BiConsumer<String, Throwable> = BiConsumer { taskName, exception ->
-            LOGGER.log(System.Logger.Level.WARNING, "Task exception was never retrieved: task '$taskName'", exception)
+            LOGGER.log(
+                System.Logger.Level.WARNING,
+                "Task exception was never retrieved: task '$taskName'",
+                exception,
+            )
         }
 
         fun record(reports: FailureReports?, task: TaskFuture<*>, exception: Throwable) {
@@ -36,7 +41,9 @@ internal class FailureReports {
             if (reports != null) {
                 reports.records.add(record)
             } else {
-                CLEANER.register(task) { if (!record.retrieved) LOG.accept(record.taskName, record.exception) }
+                CLEANER.register(task) {
+                    if (!record.retrieved) LOG.accept(record.taskName, record.exception)
+                }
             }
         }
     }

@@ -1,13 +1,19 @@
 package dev.corobridge.core
 
 /**
- * Marks engine declarations that are public only so that corobridge's Java facade (`dev.corobridge`)
- * can reach them. They may change in any release; Java and Kotlin users go through `dev.corobridge.Async`.
+ * Marks engine declarations that are public only so that corobridge's Java facade
+ * (`dev.corobridge`) can reach them. They may change in any release; Java and Kotlin users go
+ * through `dev.corobridge.Async`.
  */
 @RequiresOptIn(
     message = "corobridge engine internals: use dev.corobridge.Async (Java) instead.",
     level = RequiresOptIn.Level.ERROR,
 )
 @Retention(AnnotationRetention.BINARY)
-@Target(AnnotationTarget.CLASS, AnnotationTarget.FUNCTION, AnnotationTarget.PROPERTY, AnnotationTarget.CONSTRUCTOR)
+@Target(
+    AnnotationTarget.CLASS,
+    AnnotationTarget.FUNCTION,
+    AnnotationTarget.PROPERTY,
+    AnnotationTarget.CONSTRUCTOR,
+)
 public annotation class InternalCorobridgeApi

@@ -7,20 +7,25 @@ import kotlinx.coroutines.InternalCoroutinesApi
 import kotlinx.coroutines.Job
 
 /**
- * Runs blocking [work] on the calling thread, interrupting that thread if [job] is cancelled meanwhile.
+ * Runs blocking [work] on the calling thread, interrupting that thread if [job] is cancelled
+ * meanwhile.
  *
- * kotlinx's `runInterruptible` does the same, but it rethrows the work's exception through a scope that may
- * replace it with a recovered copy; here the work's own exception object is what the task fails with.
+ * kotlinx's `runInterruptible` does the same, but it rethrows the work's exception through a scope
+ * that may replace it with a recovered copy; here the work's own exception object is what the task
+ * fails with.
  */
 @OptIn(InternalCoroutinesApi::class)
 internal fun <T> runInterruptibly(job: Job, work: Callable<T>): T {
     if (job.isCancelled) throw job.getCancellationException()
     val interrupter = Interrupter(Thread.currentThread())
-    val handle = job.invokeOnCompletion(onCancelling = true, invokeImmediately = true, handler = interrupter)
+    val handle =
+        job.invokeOnCompletion(onCancelling = true, invokeImmediately = true, handler = interrupter)
     try {
         return work.call()
     } catch (e: InterruptedException) {
-        if (job.isCancelled) throw CancellationException("the work was interrupted because its task was cancelled").apply { initCause(e) }
+        if (job.isCancelled)
+            throw CancellationException("the work was interrupted because its task was cancelled")
+                .apply { initCause(e) }
         throw e
     } finally {
         handle.dispose()
@@ -28,7 +33,10 @@ internal fun <T> runInterruptibly(job: Job, work: Callable<T>): T {
     }
 }
 
-/** Interrupts [thread] on cancellation, but never after the work has finished: the thread goes back to a pool. */
+/**
+ * Interrupts [thread] on cancellation, but never after the work has finished: the thread goes back
+ * to a pool.
+ */
 private class Interrupter(private val thread: Thread) : (Throwable?) -> Unit {
     private val state = AtomicInteger(WORKING)
 
@@ -43,9 +51,11 @@ private class Interrupter(private val thread: Thread) : (Throwable?) -> Unit {
         while (true) {
             when (state.get()) {
                 WORKING -> if (state.compareAndSet(WORKING, FINISHED)) return
-                INTERRUPTING -> Thread.onSpinWait() // the interrupt is being delivered; wait for it to land
+                INTERRUPTING ->
+                    Thread.onSpinWait() // the interrupt is being delivered; wait for it to land
                 else -> {
-                    Thread.interrupted() // clear it: it was meant for the work, not for the pool's next job
+                    Thread.interrupted() // clear it: it was meant for the work, not for the pool's
+                    // next job
                     return
                 }
             }

@@ -16,15 +16,16 @@ import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.withContext
 
 /**
- * Runs a Java task body in direct style: the body runs on its own thread, and each `await()` in it hands
- * the turn to the coroutine driving it ([drive]), which suspends until the awaited future settles and then
- * hands the turn back. Exactly one side holds the turn at any moment.
+ * Runs a Java task body in direct style: the body runs on its own thread, and each `await()` in it
+ * hands the turn to the coroutine driving it ([drive]), which suspends until the awaited future
+ * settles and then hands the turn back. Exactly one side holds the turn at any moment.
  *
- * On an exclusive loop the driver keeps the loop thread parked while the body holds the turn: that is the
- * loop's run permit. Elsewhere the driver suspends instead, so bodies run in parallel.
+ * On an exclusive loop the driver keeps the loop thread parked while the body holds the turn: that
+ * is the loop's run permit. Elsewhere the driver suspends instead, so bodies run in parallel.
  *
- * Cancellation reaches the body once, as a `CancellationException` from the await it is parked in (or its
- * next one); later awaits run non-cancellably so that `finally` blocks can still await their cleanup.
+ * Cancellation reaches the body once, as a `CancellationException` from the await it is parked in
+ * (or its next one); later awaits run non-cancellably so that `finally` blocks can still await
+ * their cleanup.
  */
 internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*>) : Runnable {
     /** The context of the driving coroutine: where the body's awaits belong. */
@@ -32,9 +33,10 @@ internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*
         private set
 
     /**
-     * Where tasks the body launches belong. Once cancellation was delivered, the task's own job is cancelled and
-     * would cancel new children at birth, so cleanup work launched from `catch`/`finally` goes to [cleanup]
-     * instead, which the driver waits for before the task completes.
+     * Where tasks the body launches belong. Once cancellation was delivered, the task's own job is
+     * cancelled and would cancel new children at birth, so cleanup work launched from
+     * `catch`/`finally` goes to [cleanup] instead, which the driver waits for before the task
+     * completes.
      */
     val launchContext: CoroutineContext
         get() = cleanup?.let { context + it } ?: context
@@ -42,7 +44,8 @@ internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*
     @Volatile private var cleanup: CompletableJob? = null
 
     @Volatile private var turn = DRIVER
-    @Volatile private var handoff: Any? = null // parallel mode: the waiting driver's continuation, or POSTED
+    @Volatile
+    private var handoff: Any? = null // parallel mode: the waiting driver's continuation, or POSTED
     private var exclusive = true
     private var driverThread: Thread? = null
     private var bodyThread: Thread? = null
@@ -54,7 +57,8 @@ internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*
 
     suspend fun drive(): T {
         context = coroutineContext
-        val environment = context[TaskEnvironment] ?: error("a Java body needs a TaskEnvironment in its context")
+        val environment =
+            context[TaskEnvironment] ?: error("a Java body needs a TaskEnvironment in its context")
         exclusive = environment.exclusive
         driverThread = Thread.currentThread()
         turn = BODY
@@ -94,7 +98,9 @@ internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*
         if (exclusive) {
             parkUntil(DRIVER)
         } else {
-            suspendCoroutine { continuation -> if (!HANDOFF.compareAndSet(this, null, continuation)) continuation.resume(Unit) }
+            suspendCoroutine { continuation ->
+                if (!HANDOFF.compareAndSet(this, null, continuation)) continuation.resume(Unit)
+            }
         }
     }
 
@@ -113,7 +119,10 @@ internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*
         giveTurnToDriver()
     }
 
-    /** Called on the body thread by `await()`: waits for [target] to settle while the loop runs others. */
+    /**
+     * Called on the body thread by `await()`: waits for [target] to settle while the loop runs
+     * others.
+     */
     fun await(target: CompletableFuture<*>) {
         awaited = target
         giveTurnToDriver()
@@ -139,7 +148,8 @@ internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*
         var interrupted = false
         while (turn != expected) {
             LockSupport.park(this)
-            // An interrupt must not turn this wait into a spin; it is restored for the code that follows.
+            // An interrupt must not turn this wait into a spin; it is restored for the code that
+            // follows.
             if (Thread.interrupted()) interrupted = true
         }
         if (interrupted) Thread.currentThread().interrupt()
@@ -149,7 +159,8 @@ internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*
         private const val DRIVER = 0
         private const val BODY = 1
         private val POSTED = Any()
-        private val HANDOFF = AtomicReferenceFieldUpdater.newUpdater(JavaBody::class.java, Any::class.java, "handoff")
+        private val HANDOFF =
+            AtomicReferenceFieldUpdater.newUpdater(JavaBody::class.java, Any::class.java, "handoff")
         private val CURRENT = ThreadLocal<JavaBody<*>>()
 
         /** The Java body running on this thread, or null outside task bodies. */

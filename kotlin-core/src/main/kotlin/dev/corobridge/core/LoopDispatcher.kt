@@ -21,7 +21,8 @@ import kotlinx.coroutines.disposeOnCancellation
  * [runUntilComplete]. Any thread may dispatch into it; only the running thread executes its work.
  *
  * While a Java body holds the loop's run permit the running thread is parked inside a hand-off (see
- * [JavaBody]) and does not drain the queue, which is what keeps task bodies from running in parallel.
+ * [JavaBody]) and does not drain the queue, which is what keeps task bodies from running in
+ * parallel.
  */
 @InternalCorobridgeApi
 @OptIn(InternalCoroutinesApi::class)
@@ -35,17 +36,21 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
     @Volatile private var idle = false
     @Volatile private var closed = false
 
-    /** The main task of the current run: the parent of tasks that Kotlin code on this loop starts. */
+    /**
+     * The main task of the current run: the parent of tasks that Kotlin code on this loop starts.
+     */
     @Volatile internal var main: TaskCoroutine<*>? = null
 
     /** The failures of tasks in this loop that nobody retrieved, reported when the loop ends. */
     internal val failureReports: FailureReports = FailureReports()
 
     /** True while a thread is inside [runUntilComplete]. */
-    public val isRunning: Boolean get() = runner != null
+    public val isRunning: Boolean
+        get() = runner != null
 
     /** True once [close] was called. */
-    public val isClosed: Boolean get() = closed
+    public val isClosed: Boolean
+        get() = closed
 
     override fun dispatch(context: CoroutineContext, block: Runnable) {
         ready.add(block)
@@ -53,12 +58,16 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
     }
 
     /**
-     * Runs the loop on the calling thread until [job] is complete. An interrupt of that thread calls
-     * [onInterrupt] (which should cancel [job]) and is restored when the loop returns.
+     * Runs the loop on the calling thread until [job] is complete. An interrupt of that thread
+     * calls [onInterrupt] (which should cancel [job]) and is restored when the loop returns.
      */
     public fun runUntilComplete(job: Job, onInterrupt: Runnable = Runnable { job.cancel() }) {
-        check(!closed) { "the event loop is closed; create a new one (EventLoop.create()) or use Async.run(...)" }
-        check(runner == null) { "the event loop is already running; await the task instead of running the loop again" }
+        check(!closed) {
+            "the event loop is closed; create a new one (EventLoop.create()) or use Async.run(...)"
+        }
+        check(runner == null) {
+            "the event loop is already running; await the task instead of running the loop again"
+        }
         runner = Thread.currentThread()
         val wake = job.invokeOnCompletion { if (idle) LockSupport.unpark(runner) }
         RUNNING.set(this)
@@ -85,13 +94,16 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
             }
             if (job.isCompleted) return interrupted
             idle = true
-            // Re-check after publishing `idle`: a dispatch that missed the flag left its task in the queue.
+            // Re-check after publishing `idle`: a dispatch that missed the flag left its task in
+            // the queue.
             if (ready.isEmpty() && !job.isCompleted) {
                 val wait = nanosUntilNextTimer()
-                if (wait == Long.MAX_VALUE) LockSupport.park(this) else if (wait > 0) LockSupport.parkNanos(this, wait)
+                if (wait == Long.MAX_VALUE) LockSupport.park(this)
+                else if (wait > 0) LockSupport.parkNanos(this, wait)
             }
             idle = false
-            // A pending interrupt would make every park return at once; take it as a request to cancel.
+            // A pending interrupt would make every park return at once; take it as a request to
+            // cancel.
             if (Thread.interrupted()) {
                 interrupted = true
                 onInterrupt.run()
@@ -103,7 +115,8 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
         try {
             task.run()
         } catch (e: Throwable) {
-            // kotlinx tasks handle their own failures; anything reaching here is a bug worth seeing, not a loop crash.
+            // kotlinx tasks handle their own failures; anything reaching here is a bug worth
+            // seeing, not a loop crash.
             val thread = Thread.currentThread()
             thread.uncaughtExceptionHandler.uncaughtException(thread, e)
         }
@@ -111,61 +124,82 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
 
     /** Marks the loop closed; running it again is refused. */
     public fun close() {
-        check(runner == null) { "cannot close a running event loop; close it after runUntilComplete returns" }
+        check(runner == null) {
+            "cannot close a running event loop; close it after runUntilComplete returns"
+        }
         closed = true
     }
 
-    // --- timers -----------------------------------------------------------------------------------
+    // --- timers
+    // -----------------------------------------------------------------------------------
 
     @OptIn(ExperimentalCoroutinesApi::class)
-    override fun scheduleResumeAfterDelay(timeMillis: Long, continuation: CancellableContinuation<Unit>) {
-        val timer = schedule(timeMillis) { with(continuation) { this@LoopDispatcher.resumeUndispatched(Unit) } }
+    override fun scheduleResumeAfterDelay(
+        timeMillis: Long,
+        continuation: CancellableContinuation<Unit>,
+    ) {
+        val timer =
+            schedule(timeMillis) {
+                with(continuation) { this@LoopDispatcher.resumeUndispatched(Unit) }
+            }
         continuation.disposeOnCancellation(timer)
     }
 
-    override fun invokeOnTimeout(timeMillis: Long, block: Runnable, context: CoroutineContext): DisposableHandle =
-        schedule(timeMillis, block)
+    override fun invokeOnTimeout(
+        timeMillis: Long,
+        block: Runnable,
+        context: CoroutineContext,
+    ): DisposableHandle = schedule(timeMillis, block)
 
     /** Runs [action] on the loop thread after [delayNanos]; dispose the handle to cancel it. */
     internal fun scheduleNanos(delayNanos: Long, action: Runnable): DisposableHandle {
         val deadline = System.nanoTime() + delayNanos.coerceAtLeast(0)
-        val timer = timersLock.withLock {
-            // Cancelled timers wait at their place in the heap; sweep them out now and then so they cannot pile up.
-            if (timers.size >= SWEEP_EVERY && timerSequence % SWEEP_EVERY == 0L) timers.removeIf { it.disposed }
-            Timer(deadline, timerSequence++, action).also { timers.add(it) }
-        }
+        val timer =
+            timersLock.withLock {
+                // Cancelled timers wait at their place in the heap; sweep them out now and then so
+                // they cannot pile up.
+                if (timers.size >= SWEEP_EVERY && timerSequence % SWEEP_EVERY == 0L)
+                    timers.removeIf { it.disposed }
+                Timer(deadline, timerSequence++, action).also { timers.add(it) }
+            }
         if (idle) LockSupport.unpark(runner)
         return timer
     }
 
     private fun schedule(timeMillis: Long, action: Runnable): DisposableHandle =
-        scheduleNanos(TimeUnit.MILLISECONDS.toNanos(timeMillis.coerceAtMost(MAX_DELAY_MILLIS)), action)
+        scheduleNanos(
+            TimeUnit.MILLISECONDS.toNanos(timeMillis.coerceAtMost(MAX_DELAY_MILLIS)),
+            action,
+        )
 
     private fun runDueTimers() {
         while (true) {
-            val due = timersLock.withLock {
-                val head = timers.peek() ?: return
-                if (head.disposed) {
-                    timers.poll()
-                    null
-                } else if (head.deadline - System.nanoTime() <= 0) {
-                    timers.poll()
-                } else {
-                    return
-                }
-            } ?: continue
+            val due =
+                timersLock.withLock {
+                    val head = timers.peek() ?: return
+                    if (head.disposed) {
+                        timers.poll()
+                        null
+                    } else if (head.deadline - System.nanoTime() <= 0) {
+                        timers.poll()
+                    } else {
+                        return
+                    }
+                } ?: continue
             runSafely(due.action)
         }
     }
 
-    private fun nanosUntilNextTimer(): Long = timersLock.withLock {
-        val head = timers.peek() ?: return Long.MAX_VALUE
-        return (head.deadline - System.nanoTime()).coerceAtLeast(0)
-    }
+    private fun nanosUntilNextTimer(): Long =
+        timersLock.withLock {
+            val head = timers.peek() ?: return Long.MAX_VALUE
+            return (head.deadline - System.nanoTime()).coerceAtLeast(0)
+        }
 
     private class Timer(val deadline: Long, val sequence: Long, val action: Runnable) :
         Comparable<Timer>, DisposableHandle {
-        // Cancelled timers stay in the heap until they reach its head: removal from a binary heap is O(n).
+        // Cancelled timers stay in the heap until they reach its head: removal from a binary heap
+        // is O(n).
         @Volatile var disposed = false
 
         override fun dispose() {
@@ -184,7 +218,6 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
         private val RUNNING = ThreadLocal<LoopDispatcher>()
 
         /** The loop this thread is running, or null. */
-        @JvmStatic
-        public fun running(): LoopDispatcher? = RUNNING.get()
+        @JvmStatic public fun running(): LoopDispatcher? = RUNNING.get()
     }
 }

@@ -9,18 +9,24 @@ import kotlinx.coroutines.CancellableContinuation
 import kotlinx.coroutines.suspendCancellableCoroutine
 
 /** True when [this] has finished for good: for a task, its coroutine's cleanup included. */
-internal fun CompletableFuture<*>.isSettled(): Boolean = if (this is TaskFuture<*>) isSettled else isDone
+internal fun CompletableFuture<*>.isSettled(): Boolean =
+    if (this is TaskFuture<*>) isSettled else isDone
 
-/** Registers [action] to run once [this] settles (see [isSettled]); runs it at once if it already has. */
+/**
+ * Registers [action] to run once [this] settles (see [isSettled]); runs it at once if it already
+ * has.
+ */
 internal fun CompletableFuture<*>.whenSettled(action: () -> Unit) {
     val coroutine = (this as? TaskFuture<*>)?.coroutine
-    if (coroutine != null) coroutine.invokeOnCompletion { action() } else whenComplete { _, _ -> action() }
+    if (coroutine != null) coroutine.invokeOnCompletion { action() }
+    else whenComplete { _, _ -> action() }
 }
 
 /**
- * Suspends until [future] settles. Cancellable; the awaited future is left alone (cancelling it is the
- * caller's decision). Resumes normally in every case, so that the future's own exception is read from the
- * future and never passes through a coroutine resumption that could replace it with a copy.
+ * Suspends until [future] settles. Cancellable; the awaited future is left alone (cancelling it is
+ * the caller's decision). Resumes normally in every case, so that the future's own exception is
+ * read from the future and never passes through a coroutine resumption that could replace it with a
+ * copy.
  */
 internal suspend fun awaitSettled(future: CompletableFuture<*>) {
     val coroutine = (future as? TaskFuture<*>)?.coroutine
@@ -29,12 +35,14 @@ internal suspend fun awaitSettled(future: CompletableFuture<*>) {
     suspendCancellableCoroutine { continuation ->
         val waiter = FutureWaiter(continuation)
         future.whenComplete(waiter)
-        // The future keeps the waiter until it completes; drop the continuation so it is not kept too.
+        // The future keeps the waiter until it completes; drop the continuation so it is not kept
+        // too.
         continuation.invokeOnCancellation { waiter.continuation = null }
     }
 }
 
-private class FutureWaiter(@Volatile var continuation: CancellableContinuation<Unit>?) : BiConsumer<Any?, Throwable?> {
+private class FutureWaiter(@Volatile var continuation: CancellableContinuation<Unit>?) :
+    BiConsumer<Any?, Throwable?> {
     override fun accept(value: Any?, failure: Throwable?) {
         continuation?.resume(Unit)
         continuation = null
@@ -42,8 +50,8 @@ private class FutureWaiter(@Volatile var continuation: CancellableContinuation<U
 }
 
 /**
- * Suspends until every future in [futures] settled, or, with [stopAtFailure], until the first one fails.
- * Returns the index of that first failure, or -1.
+ * Suspends until every future in [futures] settled, or, with [stopAtFailure], until the first one
+ * fails. Returns the index of that first failure, or -1.
  */
 internal suspend fun awaitAll(futures: List<CompletableFuture<*>>, stopAtFailure: Boolean): Int {
     if (futures.isEmpty()) return -1
@@ -53,7 +61,10 @@ internal suspend fun awaitAll(futures: List<CompletableFuture<*>>, stopAtFailure
         futures.forEachIndexed { index, future ->
             future.whenSettled {
                 val failed = stopAtFailure && future.isCompletedExceptionally
-                if ((failed || remaining.decrementAndGet() == 0) && resumed.compareAndSet(false, true)) {
+                if (
+                    (failed || remaining.decrementAndGet() == 0) &&
+                        resumed.compareAndSet(false, true)
+                ) {
                     continuation.resume(if (failed) index else -1)
                 }
             }

@@ -15,10 +15,10 @@ import kotlinx.coroutines.Job
 /**
  * The coroutine behind a task; it completes the task's future when it finishes (children included).
  *
- * Failure policy, as in asyncio: a task's failure belongs to whoever awaits it, so a failed child does not
- * cancel its parent ([childCancelled] is false) and the failure is recorded for reporting if nobody
- * retrieves it. A task group ([isGroup]) is the exception: a failed child cancels the group and its
- * siblings, and the group fails with that first failure.
+ * Failure policy, as in asyncio: a task's failure belongs to whoever awaits it, so a failed child
+ * does not cancel its parent ([childCancelled] is false) and the failure is recorded for reporting
+ * if nobody retrieves it. A task group ([isGroup]) is the exception: a failed child cancels the
+ * group and its siblings, and the group fails with that first failure.
  */
 @OptIn(InternalCoroutinesApi::class)
 internal class TaskCoroutine<T>(
@@ -35,10 +35,13 @@ internal class TaskCoroutine<T>(
     }
 
     override fun onCancelled(cause: Throwable, handled: Boolean) {
-        future.settleExceptionally(if (cause is DeadlineExceeded) cause.toTimeoutException() else cause)
+        future.settleExceptionally(
+            if (cause is DeadlineExceeded) cause.toTimeoutException() else cause
+        )
     }
 
-    override fun childCancelled(cause: Throwable): Boolean = if (isGroup) super.childCancelled(cause) else false
+    override fun childCancelled(cause: Throwable): Boolean =
+        if (isGroup) super.childCancelled(cause) else false
 
     override fun handleJobException(exception: Throwable): Boolean {
         val environment = context[TaskEnvironment]
@@ -49,8 +52,9 @@ internal class TaskCoroutine<T>(
     override fun cancellationExceptionMessage(): String = "Task '${future.name()}' was cancelled"
 
     /**
-     * Cancels this task with a timeout after [nanos]; its future then fails with `TimeoutException` naming
-     * [subject], the work that ran out of time (this task unless it was waiting for another one).
+     * Cancels this task with a timeout after [nanos]; its future then fails with `TimeoutException`
+     * naming [subject], the work that ran out of time (this task unless it was waiting for another
+     * one).
      */
     fun startDeadline(nanos: Long, subject: String) {
         val expire = Runnable { cancel(DeadlineExceeded(nanos, subject)) }
@@ -72,7 +76,8 @@ internal class DeadlineExceeded(nanos: Long, subject: String) :
     fun toTimeoutException(): TimeoutException = TimeoutException(message)
 }
 
-internal fun describeNanos(nanos: Long): String = java.time.Duration.ofNanos(nanos).toString().substring(2).lowercase()
+internal fun describeNanos(nanos: Long): String =
+    java.time.Duration.ofNanos(nanos).toString().substring(2).lowercase()
 
 /** Deadlines of tasks that do not run on an event loop (the loop has its own timer heap). */
 private object DeadlineTimer {

@@ -7,8 +7,9 @@ import kotlinx.coroutines.Job
 /**
  * What every task of one loop shares, carried in the coroutine context.
  *
- * [exclusive] is the loop's run permit: when true, a Java body runs only while the loop thread waits for it,
- * so bodies and loop work never overlap. A loop on a parallel dispatcher has no permit.
+ * [exclusive] is the loop's run permit: when true, a Java body runs only while the loop thread
+ * waits for it, so bodies and loop work never overlap. A loop on a parallel dispatcher has no
+ * permit.
  */
 internal class TaskEnvironment(
     val exclusive: Boolean,

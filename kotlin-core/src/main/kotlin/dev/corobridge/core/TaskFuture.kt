@@ -6,17 +6,21 @@ import java.util.concurrent.ExecutionException
 import java.util.concurrent.atomic.AtomicLong
 
 /**
- * The `CompletableFuture` side of a task. The Java `Task` extends it; the engine completes it from the
- * coroutine ([TaskCoroutine]) and cancels that coroutine when the future is cancelled.
+ * The `CompletableFuture` side of a task. The Java `Task` extends it; the engine completes it from
+ * the coroutine ([TaskCoroutine]) and cancels that coroutine when the future is cancelled.
  *
- * A future created by `newIncompleteFuture()` (a dependent stage such as `thenApply`) has no coroutine.
+ * A future created by `newIncompleteFuture()` (a dependent stage such as `thenApply`) has no
+ * coroutine.
  */
 @InternalCorobridgeApi
 public abstract class TaskFuture<T> protected constructor() : CompletableFuture<T>() {
     @Volatile internal var coroutine: TaskCoroutine<T>? = null
     @Volatile private var name: String? = null
 
-    /** True once someone asked for the outcome (await, join, get, gather): its failure is then not reported. */
+    /**
+     * True once someone asked for the outcome (await, join, get, gather): its failure is then not
+     * reported.
+     */
     @Volatile internal var retrieved: Boolean = false
     @Volatile internal var failureRecord: FailureRecord? = null
 
@@ -27,38 +31,49 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
     }
 
     /** The task's name: the one given at launch, else `Task-N` assigned on first request. */
-    public fun name(): String = name ?: synchronized(this) { name ?: "Task-${NEXT_ID.incrementAndGet()}".also { name = it } }
+    public fun name(): String =
+        name
+            ?: synchronized(this) { name ?: "Task-${NEXT_ID.incrementAndGet()}".also { name = it } }
 
     internal fun setName(name: String) {
         this.name = name
     }
 
-    /** True when the task's coroutine has finished, cleanup included (the future may be done earlier). */
+    /**
+     * True when the task's coroutine has finished, cleanup included (the future may be done
+     * earlier).
+     */
     internal val isSettled: Boolean
         get() = coroutine?.isCompleted ?: isDone
 
     /**
-     * Cancels the future at once (JDK contract) and the coroutine underneath, with everything it started.
-     * The coroutine's body sees a `CancellationException` at its next await.
+     * Cancels the future at once (JDK contract) and the coroutine underneath, with everything it
+     * started. The coroutine's body sees a `CancellationException` at its next await.
      */
     override fun cancel(mayInterruptIfRunning: Boolean): Boolean {
-        // One exception with a message for both sides, where CompletableFuture.cancel would make a blank one.
+        // One exception with a message for both sides, where CompletableFuture.cancel would make a
+        // blank one.
         val cancellation = CancellationException("Task '${name()}' was cancelled")
         val cancelled = super.completeExceptionally(cancellation) || isCancelled
         coroutine?.cancel(cancellation)
         return cancelled
     }
 
-    /** Completing the future by hand ends the work behind it: nothing would read its result any more. */
+    /**
+     * Completing the future by hand ends the work behind it: nothing would read its result any
+     * more.
+     */
     override fun complete(value: T): Boolean {
         val completed = super.complete(value)
-        if (completed) coroutine?.cancel(CancellationException("Task '${name()}' was completed by hand"))
+        if (completed)
+            coroutine?.cancel(CancellationException("Task '${name()}' was completed by hand"))
         return completed
     }
 
     override fun completeExceptionally(ex: Throwable): Boolean {
         val completed = super.completeExceptionally(ex)
-        if (completed) coroutine?.cancel(CancellationException("Task '${name()}' was completed by hand"))
+        if (completed)
+            coroutine?.cancel(CancellationException("Task '${name()}' was completed by hand"))
         return completed
     }
 
@@ -86,12 +101,13 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
     }
 
     override fun toString(): String {
-        val state = when {
-            !isDone -> "pending"
-            isCancelled -> "cancelled"
-            isCompletedExceptionally -> "failed"
-            else -> "done"
-        }
+        val state =
+            when {
+                !isDone -> "pending"
+                isCancelled -> "cancelled"
+                isCompletedExceptionally -> "failed"
+                else -> "done"
+            }
         return "Task[${name()}, $state]"
     }
 
@@ -101,8 +117,9 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
 }
 
 /**
- * The outcome of a completed future: its value, or its own exception rethrown unwrapped. The one place that
- * unwraps `CompletionException`/`ExecutionException`, used by every path that reads a result.
+ * The outcome of a completed future: its value, or its own exception rethrown unwrapped. The one
+ * place that unwraps `CompletionException`/`ExecutionException`, used by every path that reads a
+ * result.
  */
 @InternalCorobridgeApi
 public fun <T> CompletableFuture<T>.outcome(): T {
@@ -117,8 +134,8 @@ public fun <T> CompletableFuture<T>.outcome(): T {
 
 /**
  * Removes the wrapper the JDK puts around a future's own exception: `CompletionException` and
- * `ExecutionException`, and, on newer JDKs, the fresh `CancellationException` that `getNow`/`join` throw
- * with the stored one as its cause.
+ * `ExecutionException`, and, on newer JDKs, the fresh `CancellationException` that `getNow`/`join`
+ * throw with the stored one as its cause.
  */
 @InternalCorobridgeApi
 public fun unwrapFutureException(e: Throwable): Throwable {

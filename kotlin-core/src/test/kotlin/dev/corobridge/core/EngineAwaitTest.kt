@@ -24,11 +24,12 @@ class EngineAwaitTest : JavaBodyTestBase() {
         assumeAvailable(kind)
 
         engine.runMain(kind) {
-            val a = launch("a") {
-                trail.add("a1")
-                await(engine.yieldNow())
-                trail.add("a2")
-            }
+            val a =
+                launch("a") {
+                    trail.add("a1")
+                    await(engine.yieldNow())
+                    trail.add("a2")
+                }
             trail.add("main")
             await(a)
         }
@@ -42,13 +43,14 @@ class EngineAwaitTest : JavaBodyTestBase() {
         assumeAvailable(kind)
 
         engine.runMain(kind) {
-            val tasks = listOf("a", "b").map { name ->
-                launch(name) {
-                    trail.add("${name}1")
-                    await(engine.yieldNow())
-                    trail.add("${name}2")
+            val tasks =
+                listOf("a", "b").map { name ->
+                    launch(name) {
+                        trail.add("${name}1")
+                        await(engine.yieldNow())
+                        trail.add("${name}2")
+                    }
                 }
-            }
             tasks.forEach { await(it) }
         }
 
@@ -63,16 +65,22 @@ class EngineAwaitTest : JavaBodyTestBase() {
         val mostInside = AtomicInteger()
 
         engine.runMain(kind) {
-            val tasks = (1..4).map { i ->
-                launch("worker $i") {
-                    repeat(3) {
-                        mostInside.accumulateAndGet(inside.incrementAndGet(), { a, b -> maxOf(a, b) })
-                        Thread.sleep(1) // long enough for a parallel body to enter, if one could
-                        inside.decrementAndGet()
-                        await(engine.yieldNow())
+            val tasks =
+                (1..4).map { i ->
+                    launch("worker $i") {
+                        repeat(3) {
+                            mostInside.accumulateAndGet(
+                                inside.incrementAndGet(),
+                                { a, b -> maxOf(a, b) },
+                            )
+                            Thread.sleep(
+                                1
+                            ) // long enough for a parallel body to enter, if one could
+                            inside.decrementAndGet()
+                            await(engine.yieldNow())
+                        }
                     }
                 }
-            }
             tasks.forEach { await(it) }
         }
 
@@ -81,7 +89,10 @@ class EngineAwaitTest : JavaBodyTestBase() {
 
     @Test
     fun awaitOutsideATaskThrowsWithAHintToAsyncRun() {
-        val e = assertThrows(IllegalStateException::class.java) { engine.await(CompletableFuture.completedFuture(1)) }
+        val e =
+            assertThrows(IllegalStateException::class.java) {
+                engine.await(CompletableFuture.completedFuture(1))
+            }
 
         assertTrue(e.message!!.contains("Async.run"), e.message)
     }
@@ -91,7 +102,8 @@ class EngineAwaitTest : JavaBodyTestBase() {
     fun awaitOfItselfThrows(kind: BodyThreadKind) {
         assumeAvailable(kind)
 
-        val e = engine.runMain(kind) { runCatching { await(engine.currentTask()!!) }.exceptionOrNull() }
+        val e =
+            engine.runMain(kind) { runCatching { await(engine.currentTask()!!) }.exceptionOrNull() }
 
         assertTrue(e is IllegalStateException, "awaiting itself threw $e")
     }
@@ -102,7 +114,10 @@ class EngineAwaitTest : JavaBodyTestBase() {
         assumeAvailable(kind)
         val failure = IllegalArgumentException("bad input")
 
-        val caught = engine.runMain(kind) { runCatching { await(launch("child") { throw failure }) }.exceptionOrNull() }
+        val caught =
+            engine.runMain(kind) {
+                runCatching { await(launch("child") { throw failure }) }.exceptionOrNull()
+            }
 
         assertSame(failure, caught)
     }
@@ -113,14 +128,15 @@ class EngineAwaitTest : JavaBodyTestBase() {
         assumeAvailable(kind)
         val failure = IOException("disk on fire")
 
-        val caught = engine.runMain(kind) {
-            try {
-                await(launch("child") { throw failure })
-                null
-            } catch (e: IOException) {
-                e
+        val caught =
+            engine.runMain(kind) {
+                try {
+                    await(launch("child") { throw failure })
+                    null
+                } catch (e: IOException) {
+                    e
+                }
             }
-        }
 
         assertSame(failure, caught)
     }
@@ -131,13 +147,14 @@ class EngineAwaitTest : JavaBodyTestBase() {
         assumeAvailable(kind)
         val future = CompletableFuture<String>()
 
-        val result = engine.runMain(kind) {
-            thread(name = "completer") {
-                Thread.sleep(20)
-                future.complete("from outside")
+        val result =
+            engine.runMain(kind) {
+                thread(name = "completer") {
+                    Thread.sleep(20)
+                    future.complete("from outside")
+                }
+                await(future)
             }
-            await(future)
-        }
 
         assertEquals("from outside", result)
     }
@@ -148,7 +165,11 @@ class EngineAwaitTest : JavaBodyTestBase() {
         assumeAvailable(kind)
         val failure = IOException("plain future failed")
 
-        val caught = engine.runMain(kind) { runCatching { await(CompletableFuture.failedFuture<String>(failure)) }.exceptionOrNull() }
+        val caught =
+            engine.runMain(kind) {
+                runCatching { await(CompletableFuture.failedFuture<String>(failure)) }
+                    .exceptionOrNull()
+            }
 
         assertSame(failure, caught)
     }
@@ -158,9 +179,17 @@ class EngineAwaitTest : JavaBodyTestBase() {
     fun awaitAttachesTheAwaitingTaskAsASuppressedSite(kind: BodyThreadKind) {
         assumeAvailable(kind)
 
-        val caught = engine.runMain(kind) {
-            await(launch("awaiter") { runCatching { await(launch("child") { throw IllegalStateException("failed") }) }.exceptionOrNull()!! })
-        }
+        val caught =
+            engine.runMain(kind) {
+                await(
+                    launch("awaiter") {
+                        runCatching {
+                                await(launch("child") { throw IllegalStateException("failed") })
+                            }
+                            .exceptionOrNull()!!
+                    }
+                )
+            }
 
         assertEquals(listOf("awaited in task 'awaiter'"), caught.suppressed.map { it.message })
     }

@@ -11,28 +11,31 @@ import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.EnumSource
 
 /**
- * Cancelling tasks with Java bodies: where the body sees it, what its cleanup may still do, what the cancellation
- * takes along; and [Engine.shield], which keeps it away from the task inside.
+ * Cancelling tasks with Java bodies: where the body sees it, what its cleanup may still do, what
+ * the cancellation takes along; and [Engine.shield], which keeps it away from the task inside.
  *
  * Each behaviour runs over every [BodyThreadKind] this JDK has (virtual threads need JDK 21+).
  */
 class EngineCancellationTest : JavaBodyTestBase() {
     @ParameterizedTest
     @EnumSource(BodyThreadKind::class)
-    fun cancelledBodySeesCancellationAtItsAwaitAndAwaitReturnsAfterItsCleanup(kind: BodyThreadKind) {
+    fun cancelledBodySeesCancellationAtItsAwaitAndAwaitReturnsAfterItsCleanup(
+        kind: BodyThreadKind
+    ) {
         assumeAvailable(kind)
 
         engine.runMain(kind) {
-            val child = launch("child") {
-                try {
-                    sleep(10_000)
-                } catch (e: CancellationException) {
-                    trail.add("child saw cancellation")
-                    throw e
-                } finally {
-                    trail.add("child cleanup")
+            val child =
+                launch("child") {
+                    try {
+                        sleep(10_000)
+                    } catch (e: CancellationException) {
+                        trail.add("child saw cancellation")
+                        throw e
+                    } finally {
+                        trail.add("child cleanup")
+                    }
                 }
-            }
             await(engine.yieldNow())
 
             child.cancel(false)
@@ -40,7 +43,10 @@ class EngineCancellationTest : JavaBodyTestBase() {
             trail.add("await returned")
         }
 
-        assertEquals(listOf("child saw cancellation", "child cleanup", "await returned"), trail.events())
+        assertEquals(
+            listOf("child saw cancellation", "child cleanup", "await returned"),
+            trail.events(),
+        )
     }
 
     @ParameterizedTest
@@ -48,12 +54,13 @@ class EngineCancellationTest : JavaBodyTestBase() {
     fun awaitOfACancelledTaskThrowsACancellationNamingIt(kind: BodyThreadKind) {
         assumeAvailable(kind)
 
-        val caught = engine.runMain(kind) {
-            val child = sleeper("child")
-            await(engine.yieldNow())
-            child.cancel(false)
-            runCatching { await(child) }.exceptionOrNull()
-        }
+        val caught =
+            engine.runMain(kind) {
+                val child = sleeper("child")
+                await(engine.yieldNow())
+                child.cancel(false)
+                runCatching { await(child) }.exceptionOrNull()
+            }
 
         assertTrue(caught is CancellationException, "await threw $caught")
         assertTrue(caught!!.message!!.contains("Task 'child' was cancelled"), caught.message)
@@ -66,15 +73,17 @@ class EngineCancellationTest : JavaBodyTestBase() {
         val child = AtomicReference<TaskFuture<String>>()
 
         engine.runMain(kind) {
-            child.set(launch("child") {
-                try {
-                    sleep(10_000)
-                    "from the body"
-                } catch (e: CancellationException) {
-                    trail.add("body cancelled")
-                    throw e
+            child.set(
+                launch("child") {
+                    try {
+                        sleep(10_000)
+                        "from the body"
+                    } catch (e: CancellationException) {
+                        trail.add("body cancelled")
+                        throw e
+                    }
                 }
-            })
+            )
             await(engine.yieldNow())
             child.get().complete("by hand")
             trail.add("completed by hand")
@@ -91,10 +100,11 @@ class EngineCancellationTest : JavaBodyTestBase() {
         val grandchild = AtomicReference<TaskFuture<*>>()
 
         engine.runMain(kind) {
-            val child = launch("child") {
-                grandchild.set(sleeper("grandchild"))
-                sleep(10_000)
-            }
+            val child =
+                launch("child") {
+                    grandchild.set(sleeper("grandchild"))
+                    sleep(10_000)
+                }
             await(engine.yieldNow())
 
             child.cancel(false)
@@ -112,14 +122,15 @@ class EngineCancellationTest : JavaBodyTestBase() {
         assumeAvailable(kind)
 
         engine.runMain(kind) {
-            val child = launch("child") {
-                try {
-                    sleep(10_000)
-                } finally {
-                    sleep(10)
-                    trail.add("cleanup slept")
+            val child =
+                launch("child") {
+                    try {
+                        sleep(10_000)
+                    } finally {
+                        sleep(10)
+                        trail.add("cleanup slept")
+                    }
                 }
-            }
             await(engine.yieldNow())
             child.cancel(false)
             runCatching { await(child) }
@@ -131,20 +142,23 @@ class EngineCancellationTest : JavaBodyTestBase() {
 
     @ParameterizedTest
     @EnumSource(BodyThreadKind::class)
-    fun workLaunchedInACancelledBodysFinallyIsWaitedForBeforeTheTaskCompletes(kind: BodyThreadKind) {
+    fun workLaunchedInACancelledBodysFinallyIsWaitedForBeforeTheTaskCompletes(
+        kind: BodyThreadKind
+    ) {
         assumeAvailable(kind)
 
         engine.runMain(kind) {
-            val child = launch("child") {
-                try {
-                    sleep(10_000)
-                } finally {
-                    launch("flush") {
-                        sleep(20)
-                        trail.add("flushed")
+            val child =
+                launch("child") {
+                    try {
+                        sleep(10_000)
+                    } finally {
+                        launch("flush") {
+                            sleep(20)
+                            trail.add("flushed")
+                        }
                     }
                 }
-            }
             await(engine.yieldNow())
             child.cancel(false)
             assertThrows(CancellationException::class.java) { await(child) }
@@ -159,20 +173,22 @@ class EngineCancellationTest : JavaBodyTestBase() {
     fun shieldCancellationLeavesTheInnerTaskRunning(kind: BodyThreadKind) {
         assumeAvailable(kind)
 
-        val result = engine.runMain(kind) {
-            val inner = launch("inner") {
-                sleep(50)
-                trail.add("inner finished")
-                "inner result"
-            }
-            val shield = engine.shield(inner)
-            await(engine.yieldNow())
+        val result =
+            engine.runMain(kind) {
+                val inner =
+                    launch("inner") {
+                        sleep(50)
+                        trail.add("inner finished")
+                        "inner result"
+                    }
+                val shield = engine.shield(inner)
+                await(engine.yieldNow())
 
-            shield.cancel(false)
-            assertThrows(CancellationException::class.java) { await(shield) }
-            trail.add("shield cancelled")
-            await(inner)
-        }
+                shield.cancel(false)
+                assertThrows(CancellationException::class.java) { await(shield) }
+                trail.add("shield cancelled")
+                await(inner)
+            }
 
         assertEquals("inner result", result)
         assertEquals(listOf("shield cancelled", "inner finished"), trail.events())
@@ -184,7 +200,11 @@ class EngineCancellationTest : JavaBodyTestBase() {
         assumeAvailable(kind)
         val failure = IOException("inner failed")
 
-        val caught = engine.runMain(kind) { runCatching { await(engine.shield(launch("inner") { throw failure })) }.exceptionOrNull() }
+        val caught =
+            engine.runMain(kind) {
+                runCatching { await(engine.shield(launch("inner") { throw failure })) }
+                    .exceptionOrNull()
+            }
 
         assertSame(failure, caught)
     }

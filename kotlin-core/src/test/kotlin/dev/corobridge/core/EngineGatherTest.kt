@@ -23,19 +23,24 @@ class EngineGatherTest : JavaBodyTestBase() {
     fun gatherReturnsResultsInArgumentOrder(kind: BodyThreadKind) {
         assumeAvailable(kind)
 
-        val results = engine.runMain(kind) {
-            // Task i yields 3 - i times, so the tasks finish in reverse order.
-            val tasks = (0..2).map { i ->
-                launch("task $i") {
-                    repeat(3 - i) { await(engine.yieldNow()) }
-                    trail.add("task $i finished")
-                    "result $i"
-                }
+        val results =
+            engine.runMain(kind) {
+                // Task i yields 3 - i times, so the tasks finish in reverse order.
+                val tasks =
+                    (0..2).map { i ->
+                        launch("task $i") {
+                            repeat(3 - i) { await(engine.yieldNow()) }
+                            trail.add("task $i finished")
+                            "result $i"
+                        }
+                    }
+                await(engine.gather<String>(tasks))
             }
-            await(engine.gather<String>(tasks))
-        }
 
-        assertEquals(listOf("task 2 finished", "task 1 finished", "task 0 finished"), trail.events())
+        assertEquals(
+            listOf("task 2 finished", "task 1 finished", "task 0 finished"),
+            trail.events(),
+        )
         assertEquals(listOf("result 0", "result 1", "result 2"), results)
     }
 
@@ -56,16 +61,18 @@ class EngineGatherTest : JavaBodyTestBase() {
         val failure = IOException("one of them failed")
         val slow = AtomicReference<TaskFuture<*>>()
 
-        val caught = engine.runMain(kind, failureHandler = failures) {
-            slow.set(sleeper("slow"))
-            val failing = launch("failing") {
-                await(engine.yieldNow())
-                throw failure
+        val caught =
+            engine.runMain(kind, failureHandler = failures) {
+                slow.set(sleeper("slow"))
+                val failing =
+                    launch("failing") {
+                        await(engine.yieldNow())
+                        throw failure
+                    }
+                runCatching { await(engine.gather<Any?>(listOf(slow.get(), failing))) }
+                    .exceptionOrNull()
+                    .also { trail.add("gather failed; slow done: ${slow.get().isDone}") }
             }
-            runCatching { await(engine.gather<Any?>(listOf(slow.get(), failing))) }
-                .exceptionOrNull()
-                .also { trail.add("gather failed; slow done: ${slow.get().isDone}") }
-        }
 
         assertSame(failure, caught)
         assertEquals(listOf("gather failed; slow done: false", "slow cleanup"), trail.events())
@@ -116,18 +123,23 @@ class EngineGatherTest : JavaBodyTestBase() {
     fun gatherSettledWaitsForEveryTask(kind: BodyThreadKind) {
         assumeAvailable(kind)
 
-        val outcomes = engine.runMain(kind, failureHandler = failures) {
-            val failing = launch("failing") { throw IllegalStateException("failed first") }
-            val slow = launch("slow") {
-                sleep(20)
-                trail.add("slow finished")
-                "slow result"
+        val outcomes =
+            engine.runMain(kind, failureHandler = failures) {
+                val failing = launch("failing") { throw IllegalStateException("failed first") }
+                val slow =
+                    launch("slow") {
+                        sleep(20)
+                        trail.add("slow finished")
+                        "slow result"
+                    }
+                val describe =
+                    Function<CompletableFuture<out String>, String> { task ->
+                        if (task.isCompletedExceptionally) "failed" else task.getNow(null)
+                    }
+                await(engine.gatherSettled<String, String>(listOf(failing, slow), describe)).also {
+                    trail.add("gathered")
+                }
             }
-            val describe = Function<CompletableFuture<out String>, String> { task ->
-                if (task.isCompletedExceptionally) "failed" else task.getNow(null)
-            }
-            await(engine.gatherSettled<String, String>(listOf(failing, slow), describe)).also { trail.add("gathered") }
-        }
 
         assertEquals(listOf("failed", "slow result"), outcomes)
         assertEquals(listOf("slow finished", "gathered"), trail.events())

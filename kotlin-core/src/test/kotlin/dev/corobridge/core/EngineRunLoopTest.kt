@@ -16,8 +16,9 @@ import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.EnumSource
 
 /**
- * [Engine.runLoop] with a Java main body: nesting, leftovers, the main outcome and interrupts; and the asyncio
- * failure policy: a failed child leaves its parent alone and is reported when the loop ends unless someone retrieved it.
+ * [Engine.runLoop] with a Java main body: nesting, leftovers, the main outcome and interrupts; and
+ * the asyncio failure policy: a failed child leaves its parent alone and is reported when the loop
+ * ends unless someone retrieved it.
  *
  * Each behaviour runs over every [BodyThreadKind] this JDK has (virtual threads need JDK 21+).
  */
@@ -27,7 +28,10 @@ class EngineRunLoopTest : JavaBodyTestBase() {
     fun runLoopFromABodyThrows(kind: BodyThreadKind) {
         assumeAvailable(kind)
 
-        val e = engine.runMain(kind) { runCatching { engine.runMain(kind) { "nested" } }.exceptionOrNull() }
+        val e =
+            engine.runMain(kind) {
+                runCatching { engine.runMain(kind) { "nested" } }.exceptionOrNull()
+            }
 
         assertTrue(e is IllegalStateException, "nested runLoop threw $e")
         assertTrue(e!!.message!!.contains("cannot be called from a running event loop"), e.message)
@@ -39,9 +43,10 @@ class EngineRunLoopTest : JavaBodyTestBase() {
         assumeAvailable(kind)
         val loop = LoopDispatcher().apply { close() }
 
-        val e = assertThrows(IllegalStateException::class.java) {
-            engine.runLoop(loop, kind, true, failures, Callable { trail.add("body ran") })
-        }
+        val e =
+            assertThrows(IllegalStateException::class.java) {
+                engine.runLoop(loop, kind, true, failures, Callable { trail.add("body ran") })
+            }
 
         assertTrue(e.message!!.contains("closed"), e.message)
         assertEquals(emptyList<String>(), trail.events())
@@ -85,7 +90,8 @@ class EngineRunLoopTest : JavaBodyTestBase() {
         assumeAvailable(kind)
         val failure = IOException("main failed")
 
-        val caught = assertThrows(IOException::class.java) { engine.runMain(kind) { throw failure } }
+        val caught =
+            assertThrows(IOException::class.java) { engine.runMain(kind) { throw failure } }
 
         assertSame(failure, caught)
     }
@@ -95,7 +101,9 @@ class EngineRunLoopTest : JavaBodyTestBase() {
     fun mainBodysExceptionIsNotReportedAsUnretrieved(kind: BodyThreadKind) {
         assumeAvailable(kind)
 
-        assertThrows(IOException::class.java) { engine.runMain(kind, failureHandler = failures) { throw IOException("main failed") } }
+        assertThrows(IOException::class.java) {
+            engine.runMain(kind, failureHandler = failures) { throw IOException("main failed") }
+        }
 
         assertEquals(emptyList<Pair<String, Throwable>>(), failures.reports)
     }
@@ -106,30 +114,35 @@ class EngineRunLoopTest : JavaBodyTestBase() {
         assumeAvailable(kind)
         val sleeping = CountDownLatch(1)
         val outcome = AtomicReference<Throwable>()
-        val caller = thread(name = "runLoop caller") {
-            outcome.set(
-                runCatching {
-                    engine.runMain(kind) {
-                        try {
-                            val nap = engine.sleep(TimeUnit.SECONDS.toNanos(3))
-                            sleeping.countDown()
-                            await(nap)
-                            trail.add("slept")
-                        } catch (e: CancellationException) {
-                            trail.add("main cancelled")
-                            throw e
+        val caller =
+            thread(name = "runLoop caller") {
+                outcome.set(
+                    runCatching {
+                            engine.runMain(kind) {
+                                try {
+                                    val nap = engine.sleep(TimeUnit.SECONDS.toNanos(3))
+                                    sleeping.countDown()
+                                    await(nap)
+                                    trail.add("slept")
+                                } catch (e: CancellationException) {
+                                    trail.add("main cancelled")
+                                    throw e
+                                }
+                            }
                         }
-                    }
-                }.exceptionOrNull()
-            )
-        }
+                        .exceptionOrNull()
+                )
+            }
         sleeping.await()
 
         caller.interrupt()
 
         caller.join(2_000)
         assertFalse(caller.isAlive, "the interrupt did not end runLoop")
-        assertEquals(listOf("main cancelled"), trail.events()) // not "slept": the 3 s nap was cut short
+        assertEquals(
+            listOf("main cancelled"),
+            trail.events(),
+        ) // not "slept": the 3 s nap was cut short
         assertTrue(outcome.get() is CancellationException, "runLoop ended with ${outcome.get()}")
     }
 
@@ -138,12 +151,13 @@ class EngineRunLoopTest : JavaBodyTestBase() {
     fun failedChildDoesNotCancelItsParent(kind: BodyThreadKind) {
         assumeAvailable(kind)
 
-        val result = engine.runMain(kind, failureHandler = failures) {
-            launch("child") { throw IllegalStateException("child failed") }
-            sleep(20)
-            trail.add("parent went on")
-            "parent result"
-        }
+        val result =
+            engine.runMain(kind, failureHandler = failures) {
+                launch("child") { throw IllegalStateException("child failed") }
+                sleep(20)
+                trail.add("parent went on")
+                "parent result"
+            }
 
         assertEquals("parent result", result)
         assertEquals(listOf("parent went on"), trail.events())

@@ -19,10 +19,12 @@ import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.EnumSource
 
 /**
- * Kotlin suspend bodies ([Engine.launchSuspending]) started from the main Java body of a loop: they are plain
- * coroutines on the loop, with the engine's task semantics (asyncio's failure and cancellation rules).
+ * Kotlin suspend bodies ([Engine.launchSuspending]) started from the main Java body of a loop: they
+ * are plain coroutines on the loop, with the engine's task semantics (asyncio's failure and
+ * cancellation rules).
  */
-// SEPARATE_THREAD: loop and body threads park without regard to interrupts, so only a separate thread can time out.
+// SEPARATE_THREAD: loop and body threads park without regard to interrupts, so only a separate
+// thread can time out.
 @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class EngineSuspendBodyTest {
     private val engine = testEngine()
@@ -42,28 +44,34 @@ class EngineSuspendBodyTest {
         val loop = LoopDispatcher()
 
         engine.runLoop(loop, kind, true, failures) {
-            val tasks = (1..3).map { i ->
-                engine.launchSuspending("kotlin $i") {
-                    record()
-                    delay(5L * i)
-                    record()
-                    yield()
-                    record()
+            val tasks =
+                (1..3).map { i ->
+                    engine.launchSuspending("kotlin $i") {
+                        record()
+                        delay(5L * i)
+                        record()
+                        yield()
+                        record()
+                    }
                 }
-            }
             tasks.forEach { engine.await(it) }
         }
 
         assertEquals(9, threads.size)
         assertEquals(1, threads.toSet().size, "Kotlin bodies ran on $threads")
-        assertTrue(loops.all { it === loop }, "not every Kotlin body step ran inside the loop: $loops")
+        assertTrue(
+            loops.all { it === loop },
+            "not every Kotlin body step ran inside the loop: $loops",
+        )
     }
 
     @Test
     fun kotlinBodyRunsOnTheThreadThatRunsAPlatformLoop() {
         val ranOn = AtomicReference<Thread>()
 
-        engine.runMain { engine.await(engine.launchSuspending(null) { ranOn.set(Thread.currentThread()) }) }
+        engine.runMain {
+            engine.await(engine.launchSuspending(null) { ranOn.set(Thread.currentThread()) })
+        }
 
         assertSame(Thread.currentThread(), ranOn.get())
     }
@@ -71,14 +79,15 @@ class EngineSuspendBodyTest {
     @Test
     fun cancellingAKotlinTaskRunsItsFinallyBeforeItsAwaitReturns() {
         engine.runMain {
-            val sleeper = engine.launchSuspending("sleeper") {
-                try {
-                    trail.add("sleeper started")
-                    delay(10_000)
-                } finally {
-                    trail.add("sleeper finally")
+            val sleeper =
+                engine.launchSuspending("sleeper") {
+                    try {
+                        trail.add("sleeper started")
+                        delay(10_000)
+                    } finally {
+                        trail.add("sleeper finally")
+                    }
                 }
-            }
             engine.await(engine.yieldNow())
 
             sleeper.cancel(false)
@@ -91,12 +100,13 @@ class EngineSuspendBodyTest {
 
     @Test
     fun failedKotlinChildDoesNotCancelItsParent() {
-        val result = engine.runMain(failureHandler = failures) {
-            engine.launchSuspending("child") { throw IllegalStateException("child failed") }
-            engine.await(engine.sleep(TimeUnit.MILLISECONDS.toNanos(20)))
-            trail.add("parent went on")
-            "parent result"
-        }
+        val result =
+            engine.runMain(failureHandler = failures) {
+                engine.launchSuspending("child") { throw IllegalStateException("child failed") }
+                engine.await(engine.sleep(TimeUnit.MILLISECONDS.toNanos(20)))
+                trail.add("parent went on")
+                "parent result"
+            }
 
         assertEquals("parent result", result)
         assertEquals(listOf("parent went on"), trail.events())
@@ -133,10 +143,11 @@ class EngineSuspendBodyTest {
     @Test
     fun failureRetrievedBeforeItHappensIsNotReported() {
         engine.runMain(failureHandler = failures) {
-            val child = engine.launchSuspending("child") {
-                delay(10)
-                throw IllegalStateException("awaited before it failed")
-            }
+            val child =
+                engine.launchSuspending("child") {
+                    delay(10)
+                    throw IllegalStateException("awaited before it failed")
+                }
             assertThrows(IllegalStateException::class.java) { engine.await(child) }
         }
 
@@ -147,15 +158,16 @@ class EngineSuspendBodyTest {
     fun awaitRethrowsTheKotlinBodysCheckedExceptionAsTheSameObject() {
         val failure = IOException("disk on fire")
 
-        val caught = engine.runMain {
-            val child = engine.launchSuspending("child") { throw failure }
-            try {
-                engine.await(child)
-                null
-            } catch (e: IOException) {
-                e
+        val caught =
+            engine.runMain {
+                val child = engine.launchSuspending("child") { throw failure }
+                try {
+                    engine.await(child)
+                    null
+                } catch (e: IOException) {
+                    e
+                }
             }
-        }
 
         assertSame(failure, caught)
     }
@@ -181,7 +193,10 @@ class EngineSuspendBodyTest {
 
         assertEquals(listOf("body returned", "leftover cleanup"), trail.events())
         assertTrue(leftover.get().isCancelled)
-        assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5), "runLoop waited for the leftover")
+        assertTrue(
+            System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5),
+            "runLoop waited for the leftover",
+        )
     }
 
     @Test
@@ -216,7 +231,10 @@ class EngineSuspendBodyTest {
         }
 
         assertTrue(failure.get() is IllegalStateException, "nested runLoop threw ${failure.get()}")
-        assertTrue(failure.get()!!.message!!.contains("running event loop"), failure.get()!!.message)
+        assertTrue(
+            failure.get()!!.message!!.contains("running event loop"),
+            failure.get()!!.message,
+        )
     }
 
     @Test
@@ -226,12 +244,18 @@ class EngineSuspendBodyTest {
         engine.runMain {
             engine.await(
                 engine.launchSuspending(null) {
-                    failure.set(runCatching { engine.await(CompletableFuture.completedFuture(1)) }.exceptionOrNull())
+                    failure.set(
+                        runCatching { engine.await(CompletableFuture.completedFuture(1)) }
+                            .exceptionOrNull()
+                    )
                 }
             )
         }
 
-        assertTrue(failure.get() is IllegalStateException, "await in a Kotlin body threw ${failure.get()}")
+        assertTrue(
+            failure.get() is IllegalStateException,
+            "await in a Kotlin body threw ${failure.get()}",
+        )
     }
 
     @Test

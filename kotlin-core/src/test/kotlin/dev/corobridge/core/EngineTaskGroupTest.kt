@@ -11,8 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.EnumSource
 
 /**
- * [Engine.taskGroup] (asyncio.TaskGroup) with Java bodies: the group waits for its children, and the first failure
- * cancels the rest and becomes the group's.
+ * [Engine.taskGroup] (asyncio.TaskGroup) with Java bodies: the group waits for its children, and
+ * the first failure cancels the rest and becomes the group's.
  *
  * Each behaviour runs over every [BodyThreadKind] this JDK has (virtual threads need JDK 21+).
  */
@@ -22,22 +22,30 @@ class EngineTaskGroupTest : JavaBodyTestBase() {
     fun taskGroupWaitsForItsChildren(kind: BodyThreadKind) {
         assumeAvailable(kind)
 
-        val result = engine.runMain(kind) {
-            val group = engine.taskGroup { scope ->
-                Callable {
-                    scope.launch("child", Callable {
-                        sleep(20)
-                        trail.add("child finished")
-                    })
-                    trail.add("group body returned")
-                    "group result"
-                }
+        val result =
+            engine.runMain(kind) {
+                val group =
+                    engine.taskGroup { scope ->
+                        Callable {
+                            scope.launch(
+                                "child",
+                                Callable {
+                                    sleep(20)
+                                    trail.add("child finished")
+                                },
+                            )
+                            trail.add("group body returned")
+                            "group result"
+                        }
+                    }
+                await(group).also { trail.add("group awaited") }
             }
-            await(group).also { trail.add("group awaited") }
-        }
 
         assertEquals("group result", result)
-        assertEquals(listOf("group body returned", "child finished", "group awaited"), trail.events())
+        assertEquals(
+            listOf("group body returned", "child finished", "group awaited"),
+            trail.events(),
+        )
     }
 
     @ParameterizedTest
@@ -47,21 +55,30 @@ class EngineTaskGroupTest : JavaBodyTestBase() {
         val sibling = AtomicReference<TaskFuture<*>>()
 
         engine.runMain(kind) {
-            val group = engine.taskGroup { scope ->
-                Callable {
-                    sibling.set(scope.launch("sibling", Callable {
-                        try {
-                            sleep(10_000)
-                        } finally {
-                            trail.add("sibling cleanup")
-                        }
-                    }))
-                    scope.launch("failing", Callable {
-                        await(engine.yieldNow())
-                        throw IllegalStateException("first")
-                    })
+            val group =
+                engine.taskGroup { scope ->
+                    Callable {
+                        sibling.set(
+                            scope.launch(
+                                "sibling",
+                                Callable {
+                                    try {
+                                        sleep(10_000)
+                                    } finally {
+                                        trail.add("sibling cleanup")
+                                    }
+                                },
+                            )
+                        )
+                        scope.launch(
+                            "failing",
+                            Callable {
+                                await(engine.yieldNow())
+                                throw IllegalStateException("first")
+                            },
+                        )
+                    }
                 }
-            }
             assertThrows(IllegalStateException::class.java) { await(group) }
             trail.add("group failed")
         }
@@ -77,27 +94,38 @@ class EngineTaskGroupTest : JavaBodyTestBase() {
         val first = IllegalStateException("first")
         val later = IOException("later, in a cancelled sibling's cleanup")
 
-        val caught = engine.runMain(kind, failureHandler = failures) {
-            val group = engine.taskGroup { scope ->
-                Callable {
-                    scope.launch("sibling", Callable {
-                        try {
-                            sleep(10_000)
-                        } finally {
-                            throw later
+        val caught =
+            engine.runMain(kind, failureHandler = failures) {
+                val group =
+                    engine.taskGroup { scope ->
+                        Callable {
+                            scope.launch(
+                                "sibling",
+                                Callable {
+                                    try {
+                                        sleep(10_000)
+                                    } finally {
+                                        throw later
+                                    }
+                                },
+                            )
+                            scope.launch(
+                                "failing",
+                                Callable {
+                                    await(engine.yieldNow())
+                                    throw first
+                                },
+                            )
                         }
-                    })
-                    scope.launch("failing", Callable {
-                        await(engine.yieldNow())
-                        throw first
-                    })
-                }
+                    }
+                runCatching { await(group) }.exceptionOrNull()
             }
-            runCatching { await(group) }.exceptionOrNull()
-        }
 
         assertSame(first, caught)
-        assertTrue(caught!!.suppressed.any { it === later }, "suppressed: ${caught.suppressed.toList()}")
+        assertTrue(
+            caught!!.suppressed.any { it === later },
+            "suppressed: ${caught.suppressed.toList()}",
+        )
         assertEquals(emptyList<Pair<String, Throwable>>(), failures.reports)
     }
 
@@ -107,22 +135,27 @@ class EngineTaskGroupTest : JavaBodyTestBase() {
         assumeAvailable(kind)
         val failure = IllegalStateException("the group body failed")
 
-        val caught = engine.runMain(kind) {
-            val group = engine.taskGroup { scope ->
-                Callable {
-                    scope.launch("child", Callable {
-                        try {
-                            sleep(10_000)
-                        } finally {
-                            trail.add("child cleanup")
+        val caught =
+            engine.runMain(kind) {
+                val group =
+                    engine.taskGroup { scope ->
+                        Callable {
+                            scope.launch(
+                                "child",
+                                Callable {
+                                    try {
+                                        sleep(10_000)
+                                    } finally {
+                                        trail.add("child cleanup")
+                                    }
+                                },
+                            )
+                            await(engine.yieldNow())
+                            throw failure
                         }
-                    })
-                    await(engine.yieldNow())
-                    throw failure
-                }
+                    }
+                runCatching { await(group) }.exceptionOrNull().also { trail.add("group failed") }
             }
-            runCatching { await(group) }.exceptionOrNull().also { trail.add("group failed") }
-        }
 
         assertSame(failure, caught)
         assertEquals(listOf("child cleanup", "group failed"), trail.events())
@@ -133,11 +166,12 @@ class EngineTaskGroupTest : JavaBodyTestBase() {
     fun taskGroupRefusesLaunchesAfterItFinished(kind: BodyThreadKind) {
         assumeAvailable(kind)
 
-        val e = engine.runMain(kind) {
-            val escaped = AtomicReference<Engine.TaskGroupScope>()
-            await(engine.taskGroup { scope -> Callable { escaped.set(scope) } })
-            runCatching { escaped.get().launch("late", Callable { "late" }) }.exceptionOrNull()
-        }
+        val e =
+            engine.runMain(kind) {
+                val escaped = AtomicReference<Engine.TaskGroupScope>()
+                await(engine.taskGroup { scope -> Callable { escaped.set(scope) } })
+                runCatching { escaped.get().launch("late", Callable { "late" }) }.exceptionOrNull()
+            }
 
         assertTrue(e is IllegalStateException, "a late launch threw $e")
     }

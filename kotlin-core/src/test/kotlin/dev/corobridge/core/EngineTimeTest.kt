@@ -13,7 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.EnumSource
 
 /**
- * Time in Java bodies: [Engine.sleep], [Engine.timeout] (asyncio.timeout) and [Engine.waitFor] (asyncio.wait_for).
+ * Time in Java bodies: [Engine.sleep], [Engine.timeout] (asyncio.timeout) and [Engine.waitFor]
+ * (asyncio.wait_for).
  *
  * Each behaviour runs over every [BodyThreadKind] this JDK has (virtual threads need JDK 21+).
  */
@@ -30,17 +31,24 @@ class EngineTimeTest : JavaBodyTestBase() {
     fun timeoutFailsWithTimeoutExceptionAfterTheBodysFinallyRan(kind: BodyThreadKind) {
         assumeAvailable(kind)
 
-        val caught = engine.runMain(kind) {
-            val limited = engine.timeout(TimeUnit.MILLISECONDS.toNanos(20), Callable {
-                try {
-                    sleep(10_000)
-                    "too late"
-                } finally {
-                    trail.add("body finally")
-                }
-            })
-            runCatching { await(limited) }.exceptionOrNull().also { trail.add("timeout observed") }
-        }
+        val caught =
+            engine.runMain(kind) {
+                val limited =
+                    engine.timeout(
+                        TimeUnit.MILLISECONDS.toNanos(20),
+                        Callable {
+                            try {
+                                sleep(10_000)
+                                "too late"
+                            } finally {
+                                trail.add("body finally")
+                            }
+                        },
+                    )
+                runCatching { await(limited) }
+                    .exceptionOrNull()
+                    .also { trail.add("timeout observed") }
+            }
 
         assertTrue(caught is TimeoutException, "the timed-out task failed with $caught")
         assertEquals(listOf("body finally", "timeout observed"), trail.events())
@@ -51,7 +59,18 @@ class EngineTimeTest : JavaBodyTestBase() {
     fun timeoutReturnsTheValueOfABodyThatFinishesInTime(kind: BodyThreadKind) {
         assumeAvailable(kind)
 
-        val result = engine.runMain(kind) { await(engine.timeout(TimeUnit.SECONDS.toNanos(5), Callable { sleep(1); "in time" })) }
+        val result =
+            engine.runMain(kind) {
+                await(
+                    engine.timeout(
+                        TimeUnit.SECONDS.toNanos(5),
+                        Callable {
+                            sleep(1)
+                            "in time"
+                        },
+                    )
+                )
+            }
 
         assertEquals("in time", result)
     }
@@ -61,14 +80,21 @@ class EngineTimeTest : JavaBodyTestBase() {
     fun timeoutWithAZeroLimitRunsTheBodyUntilItsFirstAwait(kind: BodyThreadKind) {
         assumeAvailable(kind)
 
-        val caught = engine.runMain(kind) {
-            runCatching {
-                await(engine.timeout(0, Callable {
-                    trail.add("body started")
-                    sleep(10_000)
-                }))
-            }.exceptionOrNull()
-        }
+        val caught =
+            engine.runMain(kind) {
+                runCatching {
+                        await(
+                            engine.timeout(
+                                0,
+                                Callable {
+                                    trail.add("body started")
+                                    sleep(10_000)
+                                },
+                            )
+                        )
+                    }
+                    .exceptionOrNull()
+            }
 
         assertTrue(caught is TimeoutException, "the timed-out task failed with $caught")
         assertEquals(listOf("body started"), trail.events())
@@ -80,12 +106,13 @@ class EngineTimeTest : JavaBodyTestBase() {
         assumeAvailable(kind)
         val slow = AtomicReference<TaskFuture<*>>()
 
-        val caught = engine.runMain(kind) {
-            slow.set(sleeper("slow"))
-            runCatching { await(engine.waitFor(slow.get(), TimeUnit.MILLISECONDS.toNanos(20))) }
-                .exceptionOrNull()
-                .also { trail.add("waitFor failed") }
-        }
+        val caught =
+            engine.runMain(kind) {
+                slow.set(sleeper("slow"))
+                runCatching { await(engine.waitFor(slow.get(), TimeUnit.MILLISECONDS.toNanos(20))) }
+                    .exceptionOrNull()
+                    .also { trail.add("waitFor failed") }
+            }
 
         assertTrue(caught is TimeoutException, "waitFor failed with $caught")
         assertTrue(slow.get().isCancelled)
@@ -97,7 +124,15 @@ class EngineTimeTest : JavaBodyTestBase() {
     fun waitForTimeoutNamesTheAwaitedTask(kind: BodyThreadKind) {
         assumeAvailable(kind)
 
-        val caught = engine.runMain(kind) { runCatching { await(engine.waitFor(sleeper("slow query"), TimeUnit.MILLISECONDS.toNanos(10))) }.exceptionOrNull() }
+        val caught =
+            engine.runMain(kind) {
+                runCatching {
+                        await(
+                            engine.waitFor(sleeper("slow query"), TimeUnit.MILLISECONDS.toNanos(10))
+                        )
+                    }
+                    .exceptionOrNull()
+            }
 
         assertTrue(caught is TimeoutException, "waitFor failed with $caught")
         assertTrue(caught!!.message!!.contains("Task 'slow query'"), caught.message)
@@ -108,10 +143,15 @@ class EngineTimeTest : JavaBodyTestBase() {
     fun waitForReturnsTheValueOfATaskThatFinishesInTime(kind: BodyThreadKind) {
         assumeAvailable(kind)
 
-        val result = engine.runMain(kind) {
-            val quick = launch("quick") { sleep(1); "in time" }
-            await(engine.waitFor(quick, TimeUnit.SECONDS.toNanos(5)))
-        }
+        val result =
+            engine.runMain(kind) {
+                val quick =
+                    launch("quick") {
+                        sleep(1)
+                        "in time"
+                    }
+                await(engine.waitFor(quick, TimeUnit.SECONDS.toNanos(5)))
+            }
 
         assertEquals("in time", result)
     }
@@ -122,10 +162,13 @@ class EngineTimeTest : JavaBodyTestBase() {
         assumeAvailable(kind)
         val slow = AtomicReference<TaskFuture<*>>()
 
-        val caught = engine.runMain(kind) {
-            slow.set(sleeper("slow"))
-            runCatching { await(engine.waitFor(slow.get(), 0)) }.exceptionOrNull().also { trail.add("waitFor failed") }
-        }
+        val caught =
+            engine.runMain(kind) {
+                slow.set(sleeper("slow"))
+                runCatching { await(engine.waitFor(slow.get(), 0)) }
+                    .exceptionOrNull()
+                    .also { trail.add("waitFor failed") }
+            }
 
         assertTrue(caught is TimeoutException, "waitFor failed with $caught")
         assertEquals(listOf("slow cleanup", "waitFor failed"), trail.events())

@@ -6,17 +6,20 @@ import java.util.concurrent.TimeUnit
 import org.junit.jupiter.api.Timeout
 
 /**
- * What the tests of direct-style Java bodies ([Callable]s run by [JavaBody] on an event loop) share: an engine, an
- * event trail, a failure handler that keeps its reports, and short names for what a body does.
+ * What the tests of direct-style Java bodies ([Callable]s run by [JavaBody] on an event loop)
+ * share: an engine, an event trail, a failure handler that keeps its reports, and short names for
+ * what a body does.
  */
-// SEPARATE_THREAD: loop and body threads park without regard to interrupts, so only a separate thread can time out.
+// SEPARATE_THREAD: loop and body threads park without regard to interrupts, so only a separate
+// thread can time out.
 @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 abstract class JavaBodyTestBase {
     protected val engine = testEngine()
     protected val trail = Trail()
     protected val failures = ReportedFailures()
 
-    protected fun <T> launch(name: String?, body: () -> T): TaskFuture<T> = engine.launch(name, Callable { body() })
+    protected fun <T> launch(name: String?, body: () -> T): TaskFuture<T> =
+        engine.launch(name, Callable { body() })
 
     protected fun <T> await(future: CompletableFuture<T>): T = engine.await(future)
 
@@ -25,11 +28,12 @@ abstract class JavaBodyTestBase {
     }
 
     /** A body that sleeps (practically) forever and records its cleanup under [name]. */
-    protected fun sleeper(name: String): TaskFuture<Unit> = launch(name) {
-        try {
-            sleep(10_000)
-        } finally {
-            trail.add("$name cleanup")
+    protected fun sleeper(name: String): TaskFuture<Unit> =
+        launch(name) {
+            try {
+                sleep(10_000)
+            } finally {
+                trail.add("$name cleanup")
+            }
         }
-    }
 }

@@ -19,13 +19,15 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.Timeout
 
-// SEPARATE_THREAD: the loop parks without regard to interrupts, so only a separate thread can time a stuck test out.
+// SEPARATE_THREAD: the loop parks without regard to interrupts, so only a separate thread can time
+// a stuck test out.
 @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LoopDispatcherTest {
     private val loop = LoopDispatcher()
     private val trail = Trail()
 
-    private fun dispatch(block: () -> Unit) = loop.dispatch(EmptyCoroutineContext, Runnable { block() })
+    private fun dispatch(block: () -> Unit) =
+        loop.dispatch(EmptyCoroutineContext, Runnable { block() })
 
     @Test
     fun runsDispatchedBlocksInFifoOrderOnTheRunningThread() {
@@ -62,11 +64,21 @@ class LoopDispatcherTest {
 
     @Test
     fun timersFireInDeadlineOrder() {
-        val job = CoroutineScope(loop).launch {
-            launch { delay(60); trail.add("60 ms") }
-            launch { delay(20); trail.add("20 ms") }
-            launch { delay(40); trail.add("40 ms") }
-        }
+        val job =
+            CoroutineScope(loop).launch {
+                launch {
+                    delay(60)
+                    trail.add("60 ms")
+                }
+                launch {
+                    delay(20)
+                    trail.add("20 ms")
+                }
+                launch {
+                    delay(40)
+                    trail.add("40 ms")
+                }
+            }
 
         loop.runUntilComplete(job)
 
@@ -75,7 +87,13 @@ class LoopDispatcherTest {
 
     @Test
     fun timersWithEqualDelaysFireInSchedulingOrder() {
-        val job = CoroutineScope(loop).launch { for (i in 1..5) launch { delay(20); trail.add("timer $i") } }
+        val job =
+            CoroutineScope(loop).launch {
+                for (i in 1..5) launch {
+                    delay(20)
+                    trail.add("timer $i")
+                }
+            }
 
         loop.runUntilComplete(job)
 
@@ -85,10 +103,11 @@ class LoopDispatcherTest {
     @Test
     fun timerFiresOnTheRunningThread() {
         val fired = AtomicReference<Thread>()
-        val job = CoroutineScope(loop).launch {
-            delay(10)
-            fired.set(Thread.currentThread())
-        }
+        val job =
+            CoroutineScope(loop).launch {
+                delay(10)
+                fired.set(Thread.currentThread())
+            }
 
         loop.runUntilComplete(job)
 
@@ -100,7 +119,9 @@ class LoopDispatcherTest {
     fun disposedTimerNeverRuns() {
         val job = Job()
         val disposedRan = AtomicBoolean()
-        loop.invokeOnTimeout(10, Runnable { disposedRan.set(true) }, EmptyCoroutineContext).dispose()
+        loop
+            .invokeOnTimeout(10, Runnable { disposedRan.set(true) }, EmptyCoroutineContext)
+            .dispose()
         loop.invokeOnTimeout(40, Runnable { job.complete() }, EmptyCoroutineContext)
 
         loop.runUntilComplete(job)
@@ -203,7 +224,10 @@ class LoopDispatcherTest {
 
         loop.runUntilComplete(job)
 
-        assertTrue(failure.get() is IllegalStateException, "close() while running threw ${failure.get()}")
+        assertTrue(
+            failure.get() is IllegalStateException,
+            "close() while running threw ${failure.get()}",
+        )
         assertFalse(loop.isClosed)
     }
 
@@ -225,11 +249,17 @@ class LoopDispatcherTest {
     @Test
     fun aLoopCanRunAgainAfterItReturned() {
         val first = Job()
-        dispatch { trail.add("first run"); first.complete() }
+        dispatch {
+            trail.add("first run")
+            first.complete()
+        }
         loop.runUntilComplete(first)
 
         val second = Job()
-        dispatch { trail.add("second run"); second.complete() }
+        dispatch {
+            trail.add("second run")
+            second.complete()
+        }
         loop.runUntilComplete(second)
 
         assertEquals(listOf("first run", "second run"), trail.events())

@@ -15,7 +15,8 @@ internal fun testEngine(): Engine = Engine { TestTask<Any?>() }
 class Trail {
     private val events = ArrayList<String>()
 
-    @Synchronized fun add(event: String) {
+    @Synchronized
+    fun add(event: String) {
         events.add(event)
     }
 
@@ -31,7 +32,10 @@ class ReportedFailures : BiConsumer<String, Throwable> {
     }
 }
 
-/** Runs [body] as the main (Java, direct-style) task of a fresh loop, like `Async.run` or `runUntilComplete`. */
+/**
+ * Runs [body] as the main (Java, direct-style) task of a fresh loop, like `Async.run` or
+ * `runUntilComplete`.
+ */
 internal fun <T> Engine.runMain(
     threads: BodyThreadKind = BodyThreadKind.PLATFORM,
     cancelLeftovers: Boolean = true,
@@ -41,7 +45,9 @@ internal fun <T> Engine.runMain(
 
 /** Skips the current test when [kind] cannot run on this JDK (virtual threads need JDK 21+). */
 internal fun assumeAvailable(kind: BodyThreadKind) {
-    assumeTrue(kind != BodyThreadKind.VIRTUAL || BodyThreadKind.virtualAvailable) { "virtual threads need JDK 21+" }
+    assumeTrue(kind != BodyThreadKind.VIRTUAL || BodyThreadKind.virtualAvailable) {
+        "virtual threads need JDK 21+"
+    }
 }
 
 /** Waits (bounded) until [thread] is parked with nothing to do. */
