@@ -1,6 +1,7 @@
 package dev.corobridge;
 
 import dev.corobridge.core.Engine;
+import dev.corobridge.core.FailureReports;
 import dev.corobridge.core.TaskFutureKt;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -67,14 +67,6 @@ import org.jspecify.annotations.Nullable;
 public final class Async {
     static final Engine ENGINE = new Engine(Task::new);
 
-    static final BiConsumer<String, Throwable> LOG_UNRETRIEVED =
-            (taskName, exception) ->
-                    System.getLogger("dev.corobridge")
-                            .log(
-                                    System.Logger.Level.WARNING,
-                                    "Task exception was never retrieved: task '" + taskName + "'",
-                                    exception);
-
     private Async() {}
 
     // --- event loops
@@ -120,7 +112,7 @@ public final class Async {
             throws Exception {
         Objects.requireNonNull(dispatcher, "dispatcher");
         Objects.requireNonNull(body, "body");
-        return ENGINE.runOn(dispatcher.coroutineDispatcher(), true, LOG_UNRETRIEVED, body);
+        return ENGINE.runOn(dispatcher.coroutineDispatcher(), true, FailureReports.LOG, body);
     }
 
     /**

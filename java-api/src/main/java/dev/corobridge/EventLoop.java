@@ -1,5 +1,7 @@
 package dev.corobridge;
 
+import dev.corobridge.core.BodyThreadKind;
+import dev.corobridge.core.FailureReports;
 import dev.corobridge.core.LoopDispatcher;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -24,7 +26,7 @@ import org.jspecify.annotations.Nullable;
 public final class EventLoop implements AutoCloseable {
     private final LoopDispatcher dispatcher = new LoopDispatcher();
     private final BodyThreads threads;
-    private volatile BiConsumer<String, Throwable> exceptionHandler = Async.LOG_UNRETRIEVED;
+    private volatile BiConsumer<String, Throwable> exceptionHandler = FailureReports.LOG;
 
     private EventLoop(BodyThreads threads) {
         this.threads = threads;
@@ -43,12 +45,7 @@ public final class EventLoop implements AutoCloseable {
      */
     public static EventLoop create(BodyThreads threads) {
         Objects.requireNonNull(threads, "threads");
-        if (threads == BodyThreads.VIRTUAL && BodyThreads.preferred() != BodyThreads.VIRTUAL) {
-            throw new IllegalStateException(
-                    "virtual threads need JDK 21 or later (running "
-                            + Runtime.version()
-                            + "); use BodyThreads.PLATFORM");
-        }
+        BodyThreadKind.requireAvailable(threads.kind());
         return new EventLoop(threads);
     }
 

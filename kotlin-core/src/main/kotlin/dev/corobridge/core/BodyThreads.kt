@@ -29,6 +29,14 @@ public enum class BodyThreadKind {
         /** Virtual threads when the JDK has them, else platform threads. */
         @JvmStatic
         public fun preferred(): BodyThreadKind = if (virtualAvailable) VIRTUAL else PLATFORM
+
+        /** Throws `IllegalStateException` if [kind] cannot run on this JDK. */
+        @JvmStatic
+        public fun requireAvailable(kind: BodyThreadKind) {
+            check(kind != VIRTUAL || virtualAvailable) {
+                "virtual threads need JDK 21 or later (running ${Runtime.version()}); use platform threads"
+            }
+        }
     }
 }
 
@@ -68,9 +76,7 @@ internal class BodyThreads private constructor(val kind: BodyThreadKind) {
         val PLATFORM = BodyThreads(BodyThreadKind.PLATFORM)
 
         fun of(kind: BodyThreadKind): BodyThreads {
-            check(kind != BodyThreadKind.VIRTUAL || virtualFactory != null) {
-                "virtual threads need JDK 21 or later (running ${Runtime.version()}); use BodyThreadKind.PLATFORM"
-            }
+            BodyThreadKind.requireAvailable(kind)
             return if (kind == BodyThreadKind.VIRTUAL) VIRTUAL else PLATFORM
         }
 

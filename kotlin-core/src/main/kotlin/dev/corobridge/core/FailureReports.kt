@@ -9,11 +9,12 @@ import java.util.function.BiConsumer
  * loop reports its own when it ends; a task outside any loop is reported when it is
  * garbage-collected.
  */
-internal class FailureReports {
+@InternalCorobridgeApi
+public class FailureReports internal constructor() {
     private val records = ConcurrentLinkedQueue<FailureRecord>()
 
     /** Hands every failure that is still unretrieved to [handler] and forgets them all. */
-    fun flush(handler: BiConsumer<String, Throwable>) {
+    internal fun flush(handler: BiConsumer<String, Throwable>) {
         while (true) {
             val record = records.poll() ?: return
             if (!record.retrieved) handler.accept(record.taskName, record.exception)
@@ -21,12 +22,14 @@ internal class FailureReports {
         }
     }
 
-    companion object {
+    public companion object {
         private val LOGGER = System.getLogger("dev.corobridge")
         private val CLEANER: Cleaner by lazy { Cleaner.create() }
 
         /** Logs through `System.Logger` ("dev.corobridge"), the default handler. */
-        val LOG: BiConsumer<String, Throwable> = BiConsumer { taskName, exception ->
+        @InternalCorobridgeApi
+        @JvmField
+        public val LOG: BiConsumer<String, Throwable> = BiConsumer { taskName, exception ->
             LOGGER.log(
                 System.Logger.Level.WARNING,
                 "Task exception was never retrieved: task '$taskName'",
@@ -34,7 +37,7 @@ internal class FailureReports {
             )
         }
 
-        fun record(reports: FailureReports?, task: TaskFuture<*>, exception: Throwable) {
+        internal fun record(reports: FailureReports?, task: TaskFuture<*>, exception: Throwable) {
             val record = FailureRecord(task.name(), exception)
             record.retrieved = task.retrieved
             task.failureRecord = record
