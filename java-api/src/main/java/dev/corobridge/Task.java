@@ -66,10 +66,12 @@ public class Task<T extends @Nullable Object> extends TaskFuture<T> {
         return cancel(false);
     }
 
-    /** Returns a new incomplete {@code Task}, so that dependent stages are {@code Task}s too. */
+    /**
+     * A new incomplete {@code Task}: dependent stages ({@code thenApply}, ...) are {@code Task}s
+     * too.
+     */
     @Override
-    public <U extends @Nullable Object> Task<U> newIncompleteFuture() {
-        markRetrieved(); // a dependent stage receives this task's outcome
+    protected <U extends @Nullable Object> Task<U> newTask() {
         return new Task<>();
     }
 }

@@ -25,7 +25,7 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
     @Volatile internal var failureRecord: FailureRecord? = null
 
     /** Records that the outcome was asked for, so that a failure is not reported as lost. */
-    public fun markRetrieved() {
+    internal fun markRetrieved() {
         retrieved = true
         failureRecord?.retrieved = true
     }
@@ -75,6 +75,18 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
         if (completed)
             coroutine?.cancel(CancellationException("Task '${name()}' was completed by hand"))
         return completed
+    }
+
+    /**
+     * Creates an incomplete task of the concrete kind: what dependent stages (`thenApply`, ...)
+     * return.
+     */
+    protected abstract fun <U> newTask(): TaskFuture<U>
+
+    /** A dependent stage receives this task's outcome, so its failure counts as retrieved. */
+    final override fun <U> newIncompleteFuture(): CompletableFuture<U> {
+        markRetrieved()
+        return newTask()
     }
 
     override fun join(): T {

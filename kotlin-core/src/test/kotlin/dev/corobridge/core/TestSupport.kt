@@ -6,7 +6,9 @@ import java.util.function.BiConsumer
 import org.junit.jupiter.api.Assumptions.assumeTrue
 
 /** The smallest task type: the engine needs a [TaskFuture] subclass to create tasks. */
-internal class TestTask<T> : TaskFuture<T>()
+internal class TestTask<T> : TaskFuture<T>() {
+    override fun <U> newTask(): TaskFuture<U> = TestTask()
+}
 
 /** An engine whose tasks are [TestTask]s. */
 internal fun testEngine(): Engine = Engine { TestTask<Any?>() }
