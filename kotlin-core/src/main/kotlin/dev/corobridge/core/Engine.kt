@@ -297,7 +297,7 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
      * Where a new task belongs: the calling Java body's task; else, for Kotlin code running on an
      * event loop, the loop's main task; else the background dispatcher.
      */
-    private fun currentContext(): CoroutineContext =
+    internal fun currentContext(): CoroutineContext =
         JavaBody.current()?.launchContext ?: LoopDispatcher.running()?.main?.context ?: background
 
     @Suppress("UNCHECKED_CAST")
