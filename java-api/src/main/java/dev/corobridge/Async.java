@@ -184,6 +184,24 @@ public final class Async {
     }
 
     /**
+     * Calls a Kotlin {@code suspend} function from Java and returns it as a task: the lambda
+     * receives the {@code Continuation} to pass as the function's last argument. Whether the
+     * function returns at once or suspends, the task completes with the function's own value or
+     * exception. The call runs in the current task's context (its loop, and its name as the {@code
+     * CoroutineName} when the task was named); cancelling the task cancels the Kotlin call. Works
+     * inside and outside {@link #run(Callable)}.
+     *
+     * <pre>{@code
+     * // Kotlin: class UserService { suspend fun fetch(id: Int): User }
+     * User user = Async.<User>suspending(c -> userService.fetch(42, c)).await();
+     * }</pre>
+     */
+    public static <T extends @Nullable Object> Task<T> suspending(SuspendCall<T> call) {
+        Objects.requireNonNull(call, "call");
+        return (Task<T>) ENGINE.<T>suspending(call::call);
+    }
+
+    /**
      * Awaits any {@link CompletionStage} inside a task body: the value, or its own exception
      * unwrapped. For a {@link Task} this is {@link Task#await()}.
      *

@@ -7,9 +7,12 @@ import java.util.concurrent.CountDownLatch
 import java.util.function.BiConsumer
 import java.util.function.Function
 import java.util.function.Supplier
+import kotlin.coroutines.Continuation
 import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.intrinsics.suspendCoroutineUninterceptedOrReturn
 import kotlin.time.Duration.Companion.nanoseconds
 import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.CoroutineName
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.DelicateCoroutinesApi
@@ -131,6 +134,16 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
     /** Starts a Java body as a task. */
     public fun <T> launch(name: String?, body: Callable<T>): TaskFuture<T> =
         start(currentContext(), name) { JavaBody(body, future).drive() }
+
+    /**
+     * Calls a Kotlin `suspend` function from Java as a task: [call] receives the continuation to
+     * pass as the function's last argument and returns what the function returns, its value or
+     * `COROUTINE_SUSPENDED`; both paths end in the task's value.
+     */
+    public fun <T> suspending(call: SuspendCall<T>): TaskFuture<T> =
+        start(currentContext(), null) {
+            suspendCoroutineUninterceptedOrReturn { continuation -> call.call(continuation) }
+        }
 
     /** Starts a Kotlin suspending block as a task: a plain coroutine on the current loop. */
     public fun <T> launchSuspending(
@@ -314,7 +327,8 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         block: suspend TaskCoroutine<T>.() -> T,
     ): TaskFuture<T> {
         val future = newTask<T>(name)
-        val coroutine = TaskCoroutine(parent, future, isGroup)
+        val context = if (name == null) parent else parent + CoroutineName(name)
+        val coroutine = TaskCoroutine(context, future, isGroup)
         if (deadlineNanos != NO_DEADLINE) coroutine.startDeadline(deadlineNanos, subject)
         // ATOMIC: a block that must react to its own cancellation (cancel what it waits for, or let
         // a timed body
@@ -358,7 +372,8 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         private const val NO_DEADLINE = -1L
         private const val AWAIT_OUTSIDE_TASK =
             "await() can only be called inside a task body: wrap the code in Async.run(() -> ...) to start an event " +
-                "loop, or block this thread with join() or get() instead"
+                "loop, or block this thread with join() or get() instead; Kotlin suspend code awaits with " +
+                "awaitOwned() or awaitShared() from dev.corobridge.kotlin"
     }
 }
 
@@ -376,4 +391,13 @@ internal class AwaitedAt(taskName: String) : Throwable("awaited in task '$taskNa
                 failure.addSuppressed(AwaitedAt(awaiter.name()))
         }
     }
+}
+
+/**
+ * A call of a Kotlin `suspend` function from Java: passes [continuation] as the function's last
+ * argument and returns the function's result, which is its value or `COROUTINE_SUSPENDED`.
+ */
+@InternalCorobridgeApi
+public fun interface SuspendCall<T> {
+    @Throws(Exception::class) public fun call(continuation: Continuation<T>): Any?
 }

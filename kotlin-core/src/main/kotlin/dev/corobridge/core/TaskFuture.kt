@@ -4,18 +4,20 @@ import java.util.concurrent.CancellationException
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.ExecutionException
 import java.util.concurrent.atomic.AtomicLong
+import kotlinx.coroutines.CoroutineName
 
 /**
  * The `CompletableFuture` side of a task. The Java `Task` extends it; the engine completes it from
  * the coroutine ([TaskCoroutine]) and cancels that coroutine when the future is cancelled.
  *
  * A future created by `newIncompleteFuture()` (a dependent stage such as `thenApply`) has no
- * coroutine.
+ * coroutine; cancelling it cancels the task it was derived from.
  */
 @InternalCorobridgeApi
 public abstract class TaskFuture<T> protected constructor() : CompletableFuture<T>() {
     @Volatile internal var coroutine: TaskCoroutine<T>? = null
     @Volatile private var name: String? = null
+    @Volatile private var source: TaskFuture<*>? = null // the task a dependent stage derives from
 
     /**
      * True once someone asked for the outcome (await, join, get, gather): its failure is then not
@@ -30,9 +32,13 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
         failureRecord?.retrieved = true
     }
 
-    /** The task's name: the one given at launch, else `Task-N` assigned on first request. */
+    /**
+     * The task's name: the one given at launch (also its coroutine's `CoroutineName`), else the
+     * `CoroutineName` of the Kotlin scope that started it, else `Task-N` assigned on first request.
+     */
     public fun name(): String =
         name
+            ?: coroutine?.context?.get(CoroutineName)?.name
             ?: synchronized(this) { name ?: "Task-${NEXT_ID.incrementAndGet()}".also { name = it } }
 
     internal fun setName(name: String) {
@@ -55,7 +61,8 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
         // blank one.
         val cancellation = CancellationException("Task '${name()}' was cancelled")
         val cancelled = super.completeExceptionally(cancellation) || isCancelled
-        coroutine?.cancel(cancellation)
+        val coroutine = coroutine
+        if (coroutine != null) coroutine.cancel(cancellation) else source?.cancel(false)
         return cancelled
     }
 
@@ -86,7 +93,7 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
     /** A dependent stage receives this task's outcome, so its failure counts as retrieved. */
     final override fun <U> newIncompleteFuture(): CompletableFuture<U> {
         markRetrieved()
-        return newTask()
+        return newTask<U>().also { it.source = this }
     }
 
     override fun join(): T {
