@@ -404,6 +404,32 @@ public final class Async {
                                 });
     }
 
+    // --- resources
+    // --------------------------------------------------------------------------------
+
+    /**
+     * Opens a resource, runs {@code body} with it and closes it, as one task: {@code async with} in
+     * the future style. {@code open} and {@code body} run in the task's body and may await; closing
+     * runs even when the task is cancelled, and a failure to close is added as suppressed to the
+     * body's own exception (try-with-resources rules).
+     *
+     * <pre>{@code
+     * Task<String> reply = Async.using(() -> Connection.open(url), connection -> connection.send("hi").await());
+     * }</pre>
+     */
+    @SuppressWarnings("try") // close() may rethrow any exception of closeAsync(), by design
+    public static <R extends AsyncCloseable, T extends @Nullable Object> Task<T> using(
+            Callable<R> open, ResourceBody<? super R, T> body) {
+        Objects.requireNonNull(open, "open");
+        Objects.requireNonNull(body, "body");
+        return launch(
+                () -> {
+                    try (R resource = open.call()) {
+                        return body.apply(resource);
+                    }
+                });
+    }
+
     // --- threads
     // ----------------------------------------------------------------------------------
 

@@ -155,12 +155,26 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
      * Suspends the calling Java body until [future] settles and returns its value or rethrows its
      * exception.
      */
-    public fun <T> await(future: CompletableFuture<T>): T {
+    public fun <T> await(future: CompletableFuture<T>): T = await(future, cancellable = true)
+
+    /**
+     * Like [await], but cancellation of the calling task does not interrupt the wait: for work that
+     * must finish even then, such as closing a resource. Outside a task body, blocks the thread.
+     */
+    public fun <T> awaitNonCancellable(future: CompletableFuture<T>): T {
+        if (JavaBody.current() != null) return await(future, cancellable = false)
+        val settled = CountDownLatch(1)
+        future.whenSettled { settled.countDown() }
+        waitThroughInterrupts(onInterrupt = {}) { settled.await() }
+        return future.outcome()
+    }
+
+    private fun <T> await(future: CompletableFuture<T>, cancellable: Boolean): T {
         val body = JavaBody.current() ?: throw IllegalStateException(AWAIT_OUTSIDE_TASK)
         check(future !== body.task) {
             "Task '${body.task.name()}' cannot await itself: it would wait forever"
         }
-        if (!future.isSettled()) body.await(future)
+        if (!future.isSettled()) body.await(future, cancellable)
         try {
             return future.outcome()
         } catch (e: Throwable) {

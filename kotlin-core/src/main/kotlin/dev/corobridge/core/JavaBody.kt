@@ -50,6 +50,7 @@ internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*
     private var driverThread: Thread? = null
     private var bodyThread: Thread? = null
     private var awaited: CompletableFuture<*>? = null
+    private var awaitedCancellable = true
     private var cancellation: CancellationException? = null
     private var finished = false
     private var value: T? = null
@@ -68,7 +69,7 @@ internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*
         while (!finished) {
             val target = awaited!!
             awaited = null
-            if (cancellationDelivered) {
+            if (cancellationDelivered || !awaitedCancellable) {
                 withContext(NonCancellable) { awaitSettled(target) }
             } else {
                 try {
@@ -123,8 +124,9 @@ internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*
      * Called on the body thread by `await()`: waits for [target] to settle while the loop runs
      * others.
      */
-    fun await(target: CompletableFuture<*>) {
+    fun await(target: CompletableFuture<*>, cancellable: Boolean) {
         awaited = target
+        awaitedCancellable = cancellable
         giveTurnToDriver()
         parkUntil(BODY)
         val delivered = cancellation
