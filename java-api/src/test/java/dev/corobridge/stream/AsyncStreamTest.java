@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.corobridge.Async;
 import dev.corobridge.AsyncRunnable;
 import dev.corobridge.BodyThreads;
+import dev.corobridge.Dispatcher;
 import dev.corobridge.EventLoop;
 import java.io.IOException;
 import java.time.Duration;
@@ -451,6 +452,55 @@ class AsyncStreamTest {
                             return values;
                         });
         assertEquals(List.of(1, 2, 3, 4, 5), seen);
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void generatorThatEmitsAfterItsCancellationFailsInsteadOfHanging(BodyThreads kind)
+            throws Exception {
+        var caught = new AtomicReference<Throwable>();
+        List<Integer> seen = new ArrayList<>();
+        run(
+                kind,
+                () -> {
+                    var stubborn =
+                            AsyncStream.<Integer>generate(
+                                    out -> {
+                                        try {
+                                            out.emit(1);
+                                            out.emit(2);
+                                        } catch (CancellationException ignored) {
+                                            try {
+                                                out.emit(3); // Python: "ignored GeneratorExit"
+                                            } catch (IllegalStateException e) {
+                                                caught.set(e);
+                                            }
+                                        }
+                                    });
+                    for (int x : stubborn.take(1)) seen.add(x);
+                });
+        assertEquals(List.of(1), seen);
+        assertInstanceOf(IllegalStateException.class, caught.get());
+    }
+
+    @Test
+    void iteratesOnAParallelDispatcher() throws Exception {
+        var trail = new Trail();
+        List<Integer> seen =
+                Async.run(
+                        Dispatcher.defaultDispatcher(),
+                        () -> {
+                            List<Integer> values = new ArrayList<>();
+                            for (int x : counting(trail, 50).buffer(3).map(x -> x * 2)) {
+                                values.add(x);
+                            }
+                            for (int x : endless(trail).take(2)) values.add(x);
+                            return values;
+                        });
+        assertEquals(52, seen.size());
+        assertEquals(98, seen.get(48));
+        assertEquals(List.of(0, 1), seen.subList(50, 52));
+        assertEquals(2, trail.events().stream().filter("generator finally"::equals).count());
     }
 
     @Test

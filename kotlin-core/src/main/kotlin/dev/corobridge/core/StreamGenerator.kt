@@ -33,7 +33,8 @@ internal class GeneratorFlow<T>(private val body: Function<StreamEmitter<T>, Cal
         val offers = Channel<Any?>(Channel.UNLIMITED)
         val coroutine = TaskCoroutine<Any?>(withEnvironment(context), future)
         coroutine.invokeOnCompletion { offers.trySend(DONE) }
-        val callable = body.apply(StreamEmitter(offers, future))
+        val emitter = StreamEmitter<T>(offers, future)
+        val callable = body.apply(emitter)
         coroutine.start(CoroutineStart.DEFAULT, coroutine) { JavaBody(callable, future).drive() }
         try {
             while (true) {
@@ -45,6 +46,7 @@ internal class GeneratorFlow<T>(private val body: Function<StreamEmitter<T>, Cal
                 offer.resume.complete(null)
             }
         } catch (e: Throwable) {
+            emitter.stop()
             future.cancel(false)
             withContext(NonCancellable) { coroutine.join() }
             throw e
@@ -66,6 +68,8 @@ public class StreamEmitter<T>
 internal constructor(private val offers: Channel<Any?>, private val task: TaskFuture<*>) {
     internal class Offer<T>(val value: T, val resume: CompletableFuture<Any?>)
 
+    @Volatile private var stopped = false
+
     /**
      * Hands [value] to the collector and awaits its return. Cancellable: the generator's
      * cancellation arrives here as `CancellationException`.
@@ -76,9 +80,32 @@ internal constructor(private val offers: Channel<Any?>, private val task: TaskFu
             "emit() can only be called by the generator's own body (the lambda given to AsyncStream.generate), " +
                 "not from another task or thread"
         }
+        check(!stopped) { EMITTED_AFTER_STOP }
         val resume = CompletableFuture<Any?>()
         offers.trySend(Offer(value, resume))
+        if (stopped)
+            resume.complete(STOPPED) // the collector stopped between the check and the send
         body.await(resume)
+        check(resume.getNow(null) !== STOPPED) { EMITTED_AFTER_STOP }
+    }
+
+    /**
+     * The collector has stopped: later emits fail at once instead of waiting forever for a
+     * collector that is gone (a body that swallowed its CancellationException and went on).
+     */
+    internal fun stop() {
+        stopped = true
+        while (true) {
+            val offer = offers.tryReceive().getOrNull() as? Offer<*> ?: break
+            offer.resume.complete(STOPPED)
+        }
+    }
+
+    private companion object {
+        private val STOPPED = Any()
+        private const val EMITTED_AFTER_STOP =
+            "emit() after the stream was stopped: the generator went on after its CancellationException " +
+                "(Python: 'async generator ignored GeneratorExit'); let the exception end the body"
     }
 }
 
