@@ -33,7 +33,8 @@ public final class Examples {
                     new Example("ConcurrentDownloads", ConcurrentDownloads::main),
                     new Example("SleepLetsOthersRun", SleepLetsOthersRun::main),
                     new Example("EventLoopExplicit", EventLoopExplicit::main),
-                    new Example("ErrorHandling", ErrorHandling::main));
+                    new Example("ErrorHandling", ErrorHandling::main),
+                    new Example("AsyncFor", AsyncFor::main));
 
     /** Exit code for a command line that names no known example. */
     static final int USAGE = 2;

@@ -16,7 +16,8 @@ class ExamplesTest {
                     "ConcurrentDownloads",
                     "SleepLetsOthersRun",
                     "EventLoopExplicit",
-                    "ErrorHandling");
+                    "ErrorHandling",
+                    "AsyncFor");
 
     @Test
     @Timeout(10)
@@ -38,7 +39,8 @@ class ExamplesTest {
                         ConcurrentDownloadsTest.OUTPUT,
                         SleepLetsOthersRunTest.OUTPUT,
                         EventLoopExplicitTest.OUTPUT,
-                        ErrorHandlingTest.OUTPUT);
+                        ErrorHandlingTest.OUTPUT,
+                        AsyncForTest.OUTPUT);
         for (int i = 0; i < NAMES.size(); i++) {
             expected.add("== " + NAMES.get(i) + " ==");
             expected.addAll(outputs.get(i));

@@ -55,6 +55,7 @@ internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*
     private var finished = false
     private var value: T? = null
     private var failure: Throwable? = null
+    private var exitActions: MutableSet<Runnable>? = null
 
     suspend fun drive(): T {
         context = coroutineContext
@@ -86,6 +87,9 @@ internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*
             LockSupport.unpark(bodyThread)
             waitForBody()
         }
+        // What the body left open (a stream it stopped iterating) is stopped before the task waits
+        // for its children: the producer is one of them and would otherwise keep it alive.
+        exitActions?.forEach(Runnable::run)
         cleanup?.let { job ->
             job.complete()
             withContext(NonCancellable) { job.join() }
@@ -134,6 +138,18 @@ internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*
             cancellation = null
             throw delivered
         }
+    }
+
+    /**
+     * Registers [action] to run on the driver once the body has returned or thrown, before the task
+     * waits for its children. Called on the body thread, like [removeOnExit].
+     */
+    fun onExit(action: Runnable) {
+        (exitActions ?: LinkedHashSet<Runnable>().also { exitActions = it }).add(action)
+    }
+
+    fun removeOnExit(action: Runnable) {
+        exitActions?.remove(action)
     }
 
     private fun giveTurnToDriver() {

@@ -90,6 +90,9 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
      */
     protected abstract fun <U> newTask(): TaskFuture<U>
 
+    /** A new incomplete task of the same concrete kind, for tasks the engine starts on its own. */
+    internal fun <U> newSibling(): TaskFuture<U> = newTask()
+
     /** A dependent stage receives this task's outcome, so its failure counts as retrieved. */
     final override fun <U> newIncompleteFuture(): CompletableFuture<U> {
         markRetrieved()

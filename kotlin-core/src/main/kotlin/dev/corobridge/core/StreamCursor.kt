@@ -1,0 +1,157 @@
+package dev.corobridge.core
+
+import java.util.concurrent.CancellationException
+import java.util.concurrent.CompletableFuture
+import kotlin.coroutines.AbstractCoroutineContextElement
+import kotlin.coroutines.CoroutineContext
+import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.channels.Channel
+import kotlinx.coroutines.currentCoroutineContext
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.isActive
+
+/**
+ * Iterates a [Flow] from a Java task body, one await per element: the engine side of the Java
+ * `AsyncIterator`.
+ *
+ * Design notes. The flow is collected by a producer task, a child of the iterating task (so
+ * cancelling that task stops the producer), started by the first [hasNext] (streams are cold). The
+ * consumer asks for each element by posting a reply future to [requests] and awaiting it; the
+ * producer completes it with the element, [END] or [Failed]. After handing an element over, the
+ * producer's `emit` returns only when the consumer asks for the next one: an async generator is
+ * paused at its `yield` while the consumer works, exactly as in Python. Failures travel as values
+ * (ADR 0003), so the consumer rethrows the producer's own exception object.
+ *
+ * Stopping: [close] cancels the producer and awaits its cleanup (the generator's `finally`). A
+ * cursor abandoned by a `break` is closed when the iterating body returns ([JavaBody.onExit]):
+ * otherwise the producer, a child waiting for a request that never comes, would keep the task from
+ * completing.
+ *
+ * Not thread-safe: one task body uses a cursor (as with any `Iterator`).
+ */
+@InternalCorobridgeApi
+public class StreamCursor<T> internal constructor(private val flow: Flow<T>) : AutoCloseable {
+    private val requests = Channel<CompletableFuture<Any?>>(Channel.UNLIMITED)
+    private val stopOnExit = Runnable { producer?.cancel(stopped()) }
+    private var owner: JavaBody<*>? = null
+    private var producer: TaskCoroutine<Unit>? = null
+    private var next: Any? = NONE
+    private var finished = false
+
+    /**
+     * Awaits the next element inside a task body; false at the end of the stream. Rethrows the
+     * stream's own exception (checked ones too, undeclared), and `CancellationException` if the
+     * iterating task is cancelled meanwhile.
+     */
+    public fun hasNext(): Boolean {
+        if (next !== NONE) return true
+        if (finished) return false
+        val body = JavaBody.current() ?: throw IllegalStateException(Streams.ITERATE_OUTSIDE_TASK)
+        if (producer == null) start(body)
+        val reply = CompletableFuture<Any?>()
+        if (requests.trySend(reply).isFailure) reply.complete(Failed(stopped()))
+        try {
+            body.await(reply)
+        } catch (e: CancellationException) {
+            finish()
+            producer?.cancel(e)
+            throw e
+        }
+        return when (val signal = reply.getNow(null)) {
+            END -> {
+                finish()
+                false
+            }
+            is Failed -> {
+                finish()
+                if (signal.exception !is CancellationException)
+                    AwaitedAt.attach(signal.exception, body.task)
+                throw signal.exception
+            }
+            else -> {
+                next = signal
+                true
+            }
+        }
+    }
+
+    /** The next element; see [hasNext]. */
+    public fun next(): T {
+        if (!hasNext()) throw NoSuchElementException("the stream has no more elements")
+        @Suppress("UNCHECKED_CAST") val value = next as T
+        next = NONE
+        return value
+    }
+
+    /**
+     * Stops the stream: cancels the producer and, inside a task body, awaits its cleanup. Does
+     * nothing once the stream has ended; idempotent.
+     */
+    override fun close() {
+        next = NONE
+        if (finished) return
+        finish()
+        val running = producer ?: return
+        running.cancel(stopped())
+        val body = JavaBody.current() ?: return
+        body.await(running.future)
+    }
+
+    private fun start(body: JavaBody<*>) {
+        owner = body
+        val future = body.task.newSibling<Unit>()
+        future.setName("AsyncStream producer")
+        future.markRetrieved() // it only ever fails by cancellation, which is the consumer's doing
+        val coroutine = TaskCoroutine(body.launchContext + TaskPrototype(body.task), future)
+        producer = coroutine
+        body.onExit(stopOnExit)
+        coroutine.start(CoroutineStart.DEFAULT, coroutine) { produce() }
+    }
+
+    private fun finish() {
+        finished = true
+        owner?.removeOnExit(stopOnExit)
+    }
+
+    private suspend fun produce() {
+        var pending: CompletableFuture<Any?>? = null
+        try {
+            pending = requests.receive()
+            flow.collect { value ->
+                pending!!.complete(value)
+                pending = null
+                // Paused here, like a generator at `yield`, until the consumer asks again.
+                pending = requests.receive()
+            }
+            pending!!.complete(END)
+        } catch (e: Throwable) {
+            // Our own cancellation ends the producer; anything else (a CancellationException
+            // thrown by the stream's code included) is the stream's failure, for the consumer.
+            if (e is CancellationException && !currentCoroutineContext().isActive) throw e
+            pending?.complete(Failed(e))
+        } finally {
+            // Nobody may wait for a reply that will never come.
+            requests.close()
+            val cancelled = Failed(stopped())
+            pending?.complete(cancelled)
+            while (true) requests.tryReceive().getOrNull()?.complete(cancelled) ?: break
+        }
+    }
+
+    private fun stopped() = CancellationException("the stream was stopped")
+
+    private class Failed(val exception: Throwable)
+
+    private companion object {
+        private val NONE = Any()
+        private val END = Any()
+    }
+}
+
+/**
+ * The task whose kind (the facade's `Task`) new engine-started tasks under it copy: tasks the
+ * stream code starts from coroutines have no Java body to ask.
+ */
+internal class TaskPrototype(val task: TaskFuture<*>) : AbstractCoroutineContextElement(Key) {
+    companion object Key : CoroutineContext.Key<TaskPrototype>
+}

@@ -1,0 +1,129 @@
+package dev.corobridge.core
+
+import java.util.concurrent.Callable
+import java.util.concurrent.CompletableFuture
+import java.util.function.Function
+import kotlin.coroutines.CoroutineContext
+import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.channels.Channel
+import kotlinx.coroutines.currentCoroutineContext
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.FlowCollector
+import kotlinx.coroutines.withContext
+
+/**
+ * An async generator whose body is a Java task body: Python's `async def gen(): yield x`, as a cold
+ * [Flow].
+ *
+ * Each collection starts the body as a new task, a child of the collecting coroutine. The body's
+ * [StreamEmitter.emit] posts the element to the collector and awaits its return: `emit` returns
+ * when the downstream `emit` has returned, so the generator never runs ahead of its collector (a
+ * `buffer` downstream is what lets it). If the collector stops (cancellation, `take`, a failure
+ * downstream) the body is cancelled at its `emit` and its cleanup awaited before the collector's
+ * exception continues. The body's own exception is read from its task (ADR 0003).
+ */
+internal class GeneratorFlow<T>(private val body: Function<StreamEmitter<T>, Callable<*>>) :
+    Flow<T> {
+    override suspend fun collect(collector: FlowCollector<T>) {
+        val context = currentCoroutineContext()
+        val future = newTaskUnder<Any?>(context)
+        future.setName("AsyncStream generator")
+        val offers = Channel<Any?>(Channel.UNLIMITED)
+        val coroutine = TaskCoroutine<Any?>(withEnvironment(context), future)
+        coroutine.invokeOnCompletion { offers.trySend(DONE) }
+        val emitter = StreamEmitter<T>(offers, future)
+        val callable = body.apply(emitter)
+        coroutine.start(CoroutineStart.DEFAULT, coroutine) { JavaBody(callable, future).drive() }
+        try {
+            while (true) {
+                val offer = offers.receive()
+                if (offer === DONE) break
+                @Suppress("UNCHECKED_CAST")
+                offer as StreamEmitter.Offer<T>
+                collector.emit(offer.value)
+                offer.resume.complete(null)
+            }
+        } catch (e: Throwable) {
+            emitter.stop()
+            future.cancel(false)
+            withContext(NonCancellable) { coroutine.join() }
+            throw e
+        }
+        future.outcome() // the body's own exception, if it failed
+    }
+
+    private companion object {
+        private val DONE = Any()
+    }
+}
+
+/**
+ * What a generator body emits through. [emit] may be called only by that body (it awaits, so it
+ * needs the body's thread).
+ */
+@InternalCorobridgeApi
+public class StreamEmitter<T>
+internal constructor(private val offers: Channel<Any?>, private val task: TaskFuture<*>) {
+    internal class Offer<T>(val value: T, val resume: CompletableFuture<Any?>)
+
+    @Volatile private var stopped = false
+
+    /**
+     * Hands [value] to the collector and awaits its return. Cancellable: the generator's
+     * cancellation arrives here as `CancellationException`.
+     */
+    public fun emit(value: T) {
+        val body = JavaBody.current()
+        check(body != null && body.task === task) {
+            "emit() can only be called by the generator's own body (the lambda given to AsyncStream.generate), " +
+                "not from another task or thread"
+        }
+        check(!stopped) { EMITTED_AFTER_STOP }
+        val resume = CompletableFuture<Any?>()
+        offers.trySend(Offer(value, resume))
+        if (stopped)
+            resume.complete(STOPPED) // the collector stopped between the check and the send
+        body.await(resume)
+        check(resume.getNow(null) !== STOPPED) { EMITTED_AFTER_STOP }
+    }
+
+    /**
+     * The collector has stopped: later emits fail at once instead of waiting forever for a
+     * collector that is gone (a body that swallowed its CancellationException and went on).
+     */
+    internal fun stop() {
+        stopped = true
+        while (true) {
+            val offer = offers.tryReceive().getOrNull() as? Offer<*> ?: break
+            offer.resume.complete(STOPPED)
+        }
+    }
+
+    private companion object {
+        private val STOPPED = Any()
+        private const val EMITTED_AFTER_STOP =
+            "emit() after the stream was stopped: the generator went on after its CancellationException " +
+                "(Python: 'async generator ignored GeneratorExit'); let the exception end the body"
+    }
+}
+
+/**
+ * A new task for engine-started work under [context], of the facade's kind when there is a task to
+ * copy.
+ */
+internal fun <T> newTaskUnder(context: CoroutineContext): TaskFuture<T> {
+    val prototype = context[TaskPrototype]?.task ?: (context[Job] as? TaskCoroutine<*>)?.future
+    return prototype?.newSibling() ?: PlainTask()
+}
+
+/** A Java body needs a [TaskEnvironment]; a plain Kotlin coroutine collecting a stream has none. */
+private fun withEnvironment(context: CoroutineContext): CoroutineContext =
+    if (context[TaskEnvironment] != null) context
+    else context + TaskEnvironment(exclusive = false, BodyThreads.preferred(), reports = null)
+
+/** The task kind for work started outside any corobridge task (a Kotlin caller's own scope). */
+private class PlainTask<T> : TaskFuture<T>() {
+    override fun <U> newTask(): TaskFuture<U> = PlainTask()
+}
