@@ -34,7 +34,9 @@ public final class Examples {
                     new Example("SleepLetsOthersRun", SleepLetsOthersRun::main),
                     new Example("EventLoopExplicit", EventLoopExplicit::main),
                     new Example("ErrorHandling", ErrorHandling::main),
-                    new Example("AsyncFor", AsyncFor::main));
+                    new Example("AsyncFor", AsyncFor::main),
+                    new Example("AsyncWith", AsyncWith::main),
+                    new Example("KotlinFromJava", KotlinFromJava::main));
 
     /** Exit code for a command line that names no known example. */
     static final int USAGE = 2;

@@ -16,7 +16,8 @@ class DefiningAndAwaitingTasksTest {
                     "awaited: Task[fetch_data, done]",
                     "result = 123",
                     "await outside a task: await() can only be called inside a task body: wrap the code in "
-                            + "Async.run(() -> ...) to start an event loop, or block this thread with join() or get() instead",
+                            + "Async.run(() -> ...) to start an event loop, or block this thread with join() or get() instead;"
+                            + " Kotlin suspend code awaits with awaitOwned() or awaitShared() from dev.corobridge.kotlin",
                     "foo.join() = 100",
                     "Async.run(foo) = 100");
 

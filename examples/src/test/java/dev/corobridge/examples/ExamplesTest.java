@@ -17,7 +17,9 @@ class ExamplesTest {
                     "SleepLetsOthersRun",
                     "EventLoopExplicit",
                     "ErrorHandling",
-                    "AsyncFor");
+                    "AsyncFor",
+                    "AsyncWith",
+                    "KotlinFromJava");
 
     @Test
     @Timeout(10)
@@ -40,7 +42,9 @@ class ExamplesTest {
                         SleepLetsOthersRunTest.OUTPUT,
                         EventLoopExplicitTest.OUTPUT,
                         ErrorHandlingTest.OUTPUT,
-                        AsyncForTest.OUTPUT);
+                        AsyncForTest.OUTPUT,
+                        AsyncWithTest.OUTPUT,
+                        KotlinFromJavaTest.OUTPUT);
         for (int i = 0; i < NAMES.size(); i++) {
             expected.add("== " + NAMES.get(i) + " ==");
             expected.addAll(outputs.get(i));

@@ -128,7 +128,7 @@ internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*
      * Called on the body thread by `await()`: waits for [target] to settle while the loop runs
      * others.
      */
-    fun await(target: CompletableFuture<*>, cancellable: Boolean) {
+    fun await(target: CompletableFuture<*>, cancellable: Boolean = true) {
         awaited = target
         awaitedCancellable = cancellable
         giveTurnToDriver()
