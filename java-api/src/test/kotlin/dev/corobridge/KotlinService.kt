@@ -41,4 +41,9 @@ class KotlinService {
         delay(1)
         return Thread.currentThread().name
     }
+
+    suspend fun <T> readAfterDelay(local: ThreadLocal<T>): T? {
+        delay(5)
+        return local.get()
+    }
 }

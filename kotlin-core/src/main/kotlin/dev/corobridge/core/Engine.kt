@@ -110,7 +110,9 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
     ): TaskFuture<T> {
         val main = newTask<T>(null)
         main.markRetrieved() // its outcome goes to the caller of run
-        val coroutine = TaskCoroutine(dispatcher + environment, main)
+        val carried = ContextCarriers.capture()
+        val context = dispatcher + environment
+        val coroutine = TaskCoroutine(if (carried == null) context else context + carried, main)
         environment.root = coroutine
         if (dispatcher is LoopDispatcher) dispatcher.main = coroutine
         coroutine.start(CoroutineStart.DEFAULT, coroutine) {
@@ -341,7 +343,8 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         block: suspend TaskCoroutine<T>.() -> T,
     ): TaskFuture<T> {
         val future = newTask<T>(name)
-        val context = if (name == null) parent else parent + CoroutineName(name)
+        var context = if (name == null) parent else parent + CoroutineName(name)
+        ContextCarriers.capture()?.let { context += it }
         val coroutine = TaskCoroutine(context, future, isGroup)
         if (deadlineNanos != NO_DEADLINE) coroutine.startDeadline(deadlineNanos, subject)
         // ATOMIC: a block that must react to its own cancellation (cancel what it waits for, or let

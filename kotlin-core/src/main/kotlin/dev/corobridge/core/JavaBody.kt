@@ -113,11 +113,14 @@ internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*
     override fun run() {
         bodyThread = Thread.currentThread()
         CURRENT.set(this)
+        val carried = context[CarriedContext]
+        val previous = carried?.install()
         try {
             value = body.call()
         } catch (e: Throwable) {
             failure = e
         } finally {
+            previous?.let { carried.restore(it) }
             CURRENT.remove()
         }
         finished = true

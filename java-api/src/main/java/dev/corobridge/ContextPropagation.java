@@ -1,0 +1,64 @@
+package dev.corobridge;
+
+import dev.corobridge.core.ContextCarriers;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Makes thread-local context (a logging MDC, a tenant id, a trace span) follow tasks across
+ * threads. Register a carrier once, at start-up; from then on, every task, {@code toThread}/{@code
+ * compute} call and Kotlin call started by corobridge captures the value where it is started and
+ * sees it on whatever thread runs it, across awaits. The thread is put back as it was afterwards.
+ *
+ * <p>Costs nothing while no carrier is registered; each registered carrier adds one capture per
+ * task started and one restore per thread switch.
+ *
+ * <pre>{@code
+ * // SLF4J's MDC, once at start-up:
+ * ContextPropagation.register(MDC::getCopyOfContextMap,
+ *         map -> { if (map == null) MDC.clear(); else MDC.setContextMap(map); });
+ *
+ * MDC.put("request", "42");
+ * Async.run(() -> Async.toThread(() -> log.info("has request=42 in its MDC")).await());
+ * }</pre>
+ */
+public final class ContextPropagation {
+    private ContextPropagation() {}
+
+    /**
+     * Registers a carrier of thread-local context: {@code capture} reads the current thread's value
+     * (null for none), {@code restore} sets it on the current thread (and must accept null).
+     *
+     * @return a handle whose {@code close()} unregisters the carrier
+     */
+    public static <T extends @Nullable Object> AutoCloseable register(
+            Supplier<T> capture, Consumer<T> restore) {
+        Objects.requireNonNull(capture, "capture");
+        Objects.requireNonNull(restore, "restore");
+        return ContextCarriers.register(capture, restore);
+    }
+
+    /**
+     * Registers a {@link ThreadLocal} as a carrier: its value follows tasks started from a thread
+     * where it is set.
+     *
+     * <pre>{@code
+     * static final ThreadLocal<String> TENANT = new ThreadLocal<>();
+     * ContextPropagation.register(TENANT);
+     * }</pre>
+     */
+    public static <T> AutoCloseable register(ThreadLocal<T> threadLocal) {
+        Objects.requireNonNull(threadLocal, "threadLocal");
+        return ContextCarriers.register(
+                threadLocal::get,
+                value -> {
+                    if (value == null) {
+                        threadLocal.remove();
+                    } else {
+                        threadLocal.set(value);
+                    }
+                });
+    }
+}
