@@ -33,7 +33,7 @@ import kotlinx.coroutines.withContext
 public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
     private val background: CoroutineContext =
         Dispatchers.Default +
-            TaskEnvironment(exclusive = false, threads = BodyThreads.preferred(), reports = null)
+            TaskEnvironment(exclusive = false, BodyThreads.preferred(), reports = null, newFuture)
 
     // --- event loops
     // ------------------------------------------------------------------------------
@@ -59,7 +59,7 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         val main =
             startMain(
                 loop,
-                TaskEnvironment(exclusive = true, bodyThreads, loop.failureReports),
+                TaskEnvironment(exclusive = true, bodyThreads, loop.failureReports, newFuture),
                 cancelLeftovers,
                 body,
             )
@@ -91,7 +91,7 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         val main =
             startMain(
                 dispatcher,
-                TaskEnvironment(exclusive = false, BodyThreads.preferred(), reports),
+                TaskEnvironment(exclusive = false, BodyThreads.preferred(), reports, newFuture),
                 cancelLeftovers,
                 body,
             )

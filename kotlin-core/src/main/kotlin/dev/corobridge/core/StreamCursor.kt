@@ -2,8 +2,6 @@ package dev.corobridge.core
 
 import java.util.concurrent.CancellationException
 import java.util.concurrent.CompletableFuture
-import kotlin.coroutines.AbstractCoroutineContextElement
-import kotlin.coroutines.CoroutineContext
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.currentCoroutineContext
@@ -99,10 +97,10 @@ public class StreamCursor<T> internal constructor(private val flow: Flow<T>) : A
 
     private fun start(body: JavaBody<*>) {
         owner = body
-        val future = body.task.newSibling<Unit>()
+        val future = newTaskUnder<Unit>(body.context)
         future.setName("AsyncStream producer")
         future.markRetrieved() // it only ever fails by cancellation, which is the consumer's doing
-        val coroutine = TaskCoroutine(body.launchContext + TaskPrototype(body.task), future)
+        val coroutine = TaskCoroutine(body.launchContext, future)
         producer = coroutine
         body.onExit(stopOnExit)
         coroutine.start(CoroutineStart.DEFAULT, coroutine) { produce() }
@@ -146,12 +144,4 @@ public class StreamCursor<T> internal constructor(private val flow: Flow<T>) : A
         private val NONE = Any()
         private val END = Any()
     }
-}
-
-/**
- * The task whose kind (the facade's `Task`) new engine-started tasks under it copy: tasks the
- * stream code starts from coroutines have no Java body to ask.
- */
-internal class TaskPrototype(val task: TaskFuture<*>) : AbstractCoroutineContextElement(Key) {
-    companion object Key : CoroutineContext.Key<TaskPrototype>
 }

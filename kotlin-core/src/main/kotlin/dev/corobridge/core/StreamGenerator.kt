@@ -5,7 +5,6 @@ import java.util.concurrent.CompletableFuture
 import java.util.function.Function
 import kotlin.coroutines.CoroutineContext
 import kotlinx.coroutines.CoroutineStart
-import kotlinx.coroutines.Job
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.currentCoroutineContext
@@ -109,21 +108,11 @@ internal constructor(private val offers: Channel<Any?>, private val task: TaskFu
     }
 }
 
-/**
- * A new task for engine-started work under [context], of the facade's kind when there is a task to
- * copy.
- */
-internal fun <T> newTaskUnder(context: CoroutineContext): TaskFuture<T> {
-    val prototype = context[TaskPrototype]?.task ?: (context[Job] as? TaskCoroutine<*>)?.future
-    return prototype?.newSibling() ?: PlainTask()
-}
-
 /** A Java body needs a [TaskEnvironment]; a plain Kotlin coroutine collecting a stream has none. */
 private fun withEnvironment(context: CoroutineContext): CoroutineContext =
     if (context[TaskEnvironment] != null) context
-    else context + TaskEnvironment(exclusive = false, BodyThreads.preferred(), reports = null)
-
-/** The task kind for work started outside any corobridge task (a Kotlin caller's own scope). */
-private class PlainTask<T> : TaskFuture<T>() {
-    override fun <U> newTask(): TaskFuture<U> = PlainTask()
-}
+    else
+        context +
+            TaskEnvironment(exclusive = false, BodyThreads.preferred(), reports = null) {
+                PlainTask<Any?>()
+            }

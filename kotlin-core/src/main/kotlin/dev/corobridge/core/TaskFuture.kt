@@ -90,9 +90,6 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
      */
     protected abstract fun <U> newTask(): TaskFuture<U>
 
-    /** A new incomplete task of the same concrete kind, for tasks the engine starts on its own. */
-    internal fun <U> newSibling(): TaskFuture<U> = newTask()
-
     /** A dependent stage receives this task's outcome, so its failure counts as retrieved. */
     final override fun <U> newIncompleteFuture(): CompletableFuture<U> {
         markRetrieved()
@@ -167,4 +164,9 @@ public fun unwrapFutureException(e: Throwable): Throwable {
         e is CancellationException && cause is CancellationException -> cause
         else -> e
     }
+}
+
+/** The task kind for work started outside corobridge's own tasks (a Kotlin caller's scope). */
+internal class PlainTask<T> : TaskFuture<T>() {
+    override fun <U> newTask(): TaskFuture<U> = PlainTask()
 }

@@ -7,8 +7,8 @@
 package dev.corobridge.kotlin
 
 import dev.corobridge.core.InternalCorobridgeApi
+import dev.corobridge.core.PlainTask
 import dev.corobridge.core.TaskCoroutine
-import dev.corobridge.core.TaskFuture
 import dev.corobridge.core.awaitSettled
 import dev.corobridge.core.outcome
 import java.util.concurrent.CancellationException
@@ -80,7 +80,7 @@ public fun <T> CoroutineScope.startTask(
     name: String? = null,
     block: suspend CoroutineScope.() -> T,
 ): CompletableFuture<T> {
-    val future = KotlinTask<T>()
+    val future = PlainTask<T>()
     val context =
         newCoroutineContext(
             if (name == null) coroutineContext else coroutineContext + CoroutineName(name)
@@ -88,9 +88,4 @@ public fun <T> CoroutineScope.startTask(
     val coroutine = TaskCoroutine(context, future)
     coroutine.start(CoroutineStart.DEFAULT, coroutine, block)
     return future
-}
-
-/** The future [startTask] returns to Java callers. */
-private class KotlinTask<T> : TaskFuture<T>() {
-    override fun <U> newTask(): TaskFuture<U> = KotlinTask()
 }
