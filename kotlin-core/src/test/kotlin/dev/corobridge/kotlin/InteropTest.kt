@@ -144,4 +144,14 @@ class InteropTest {
         while (!events.contains("finally")) yield()
         assertEquals(listOf("started", "finally"), events)
     }
+
+    @Test
+    fun theBlockingJavaAwaitCalledFromACoroutineNamesTheSuspendingPath() = runBlocking {
+        val engine = dev.corobridge.core.Engine { dev.corobridge.core.PlainTask<Any?>() }
+        val error =
+            assertThrows(IllegalStateException::class.java) {
+                engine.await(CompletableFuture.completedFuture(1)) // what Java's Task.await() calls
+            }
+        assertTrue(error.message!!.contains("awaitOwned()"), error.message)
+    }
 }
