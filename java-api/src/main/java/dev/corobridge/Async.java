@@ -62,6 +62,9 @@ import org.jspecify.annotations.Nullable;
  * <tr><td>{@code asyncio.wait_for(t, s)}</td><td>{@link #waitFor(CompletableFuture, Duration)}</td></tr>
  * <tr><td>{@code asyncio.TaskGroup()}</td><td>{@link #taskGroup(TaskGroupBody)}</td></tr>
  * <tr><td>{@code asyncio.to_thread(f)}</td><td>{@link #toThread(Callable)}</td></tr>
+ * <tr><td>{@code async with r:}</td><td>try-with-resources on an {@link AsyncCloseable};
+ *     {@link #using(Callable, ResourceBody)}</td></tr>
+ * <tr><td>(a Kotlin {@code suspend fun})</td><td>{@link #suspending(SuspendCall)}</td></tr>
  * </table>
  */
 public final class Async {
