@@ -46,8 +46,9 @@ internal class GeneratorFlow<T>(private val body: Function<StreamEmitter<T>, Cal
                 offer.resume.complete(null)
             }
         } catch (e: Throwable) {
-            emitter.stop()
+            // Cancel first: an emit that sees the stop can then count on the pending cancellation.
             future.cancel(false)
+            emitter.stop()
             withContext(NonCancellable) { coroutine.join() }
             throw e
         }
@@ -80,13 +81,23 @@ internal constructor(private val offers: Channel<Any?>, private val task: TaskFu
             "emit() can only be called by the generator's own body (the lambda given to AsyncStream.generate), " +
                 "not from another task or thread"
         }
-        check(!stopped) { EMITTED_AFTER_STOP }
+        if (stopped) stoppedEmit(body)
         val resume = CompletableFuture<Any?>()
         offers.trySend(Offer(value, resume))
         if (stopped)
             resume.complete(STOPPED) // the collector stopped between the check and the send
         body.await(resume)
-        check(resume.getNow(null) !== STOPPED) { EMITTED_AFTER_STOP }
+        if (resume.getNow(null) === STOPPED) stoppedEmit(body)
+    }
+
+    /**
+     * An emit after the collector stopped. The collector cancelled this task before stopping, so a
+     * body that has not yet received that cancellation (on a parallel dispatcher it may run between
+     * the two) receives it here, at an await like any other; one that swallowed it is told so.
+     */
+    private fun stoppedEmit(body: JavaBody<*>): Nothing {
+        if (!body.cancellationReceived) body.await(CompletableFuture<Any?>()) // throws it
+        throw IllegalStateException(EMITTED_AFTER_STOP)
     }
 
     /**
@@ -124,6 +135,6 @@ private fun withEnvironment(context: CoroutineContext): CoroutineContext =
     else context + TaskEnvironment(exclusive = false, BodyThreads.preferred(), reports = null)
 
 /** The task kind for work started outside any corobridge task (a Kotlin caller's own scope). */
-private class PlainTask<T> : TaskFuture<T>() {
+internal class PlainTask<T> : TaskFuture<T>() {
     override fun <U> newTask(): TaskFuture<U> = PlainTask()
 }
