@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Flow.Publisher;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -16,7 +17,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A cold asynchronous sequence that a task body iterates with a plain {@code for} loop: Python's
  * {@code async for}, and Kotlin's {@code Flow} (which it wraps: see {@link #fromFlow(Flow)}, {@link
- * #asFlow()}).
+ * #asFlow()}), and the JDK's reactive streams (see {@link #fromPublisher(Publisher)}, {@link
+ * #asPublisher()}).
  *
  * <p><b>Iterating.</b> Inside a task body, {@code for (var x : stream)} awaits each element: only
  * that task waits, the loop runs the others. Outside any task body, iterating throws {@code
@@ -63,6 +65,8 @@ import org.jspecify.annotations.Nullable;
  * @param <T> the type of the elements
  */
 public final class AsyncStream<T extends @Nullable Object> implements Iterable<T> {
+    private static final int DEFAULT_PUBLISHER_BUFFER = 16;
+
     private final Flow<T> flow;
 
     private AsyncStream(Flow<T> flow) {
@@ -146,6 +150,88 @@ public final class AsyncStream<T extends @Nullable Object> implements Iterable<T
      */
     public Flow<T> asFlow() {
         return flow;
+    }
+
+    /**
+     * A stream over a JDK reactive-streams {@link Publisher} (Reactor's {@code Flux}, RxJava's
+     * {@code Flowable}, Mutiny's {@code Multi}, a {@link java.util.concurrent.SubmissionPublisher},
+     * an HTTP response body): Java iterates it with a {@code for} loop inside a task body. Same as
+     * {@link #fromPublisher(Publisher, int)} with a buffer of 16.
+     *
+     * <pre>{@code
+     * Async.run(() -> {
+     *     for (String line : AsyncStream.fromPublisher(flux)) { ... }
+     * });
+     * }</pre>
+     */
+    public static <T> AsyncStream<T> fromPublisher(Publisher<? extends T> publisher) {
+        return fromPublisher(publisher, DEFAULT_PUBLISHER_BUFFER);
+    }
+
+    /**
+     * A stream over a JDK reactive-streams {@link Publisher}, with back-pressure: the publisher is
+     * never asked for more than {@code bufferSize} elements beyond those the consumer has taken.
+     *
+     * <p>Each iteration subscribes once (the stream is cold: nothing is subscribed before the first
+     * {@code hasNext()}) and requests in batches: {@code bufferSize} at first, then again each time
+     * three quarters of it are consumed. The publisher may signal from any thread; the elements are
+     * handed to the iterating task on its event loop. {@code onComplete} ends the loop; {@code
+     * onError}'s exception is thrown from the loop as the same object. Stopping the iteration
+     * (leaving the loop, closing the iterator, cancelling the task, {@link #take(long)}) cancels
+     * the subscription. A publisher that sends more than requested (rule 1.1) fails the stream with
+     * {@code IllegalStateException}.
+     *
+     * <pre>{@code
+     * var publisher = new SubmissionPublisher<String>();
+     * Async.run(() -> {
+     *     for (String event : AsyncStream.fromPublisher(publisher, 64)) {
+     *         if (event.equals("stop")) break;   // cancels the subscription
+     *     }
+     * });
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code bufferSize} is not positive
+     */
+    public static <T> AsyncStream<T> fromPublisher(
+            Publisher<? extends T> publisher, int bufferSize) {
+        Objects.requireNonNull(publisher, "publisher");
+        return new AsyncStream<>(Streams.<T>fromPublisher(publisher, bufferSize));
+    }
+
+    /**
+     * This stream as a JDK reactive-streams {@link Publisher}: for Reactor ({@code
+     * JdkFlowAdapter.flowPublisherToFlux(p)}), Mutiny ({@code Multi.createFrom().publisher(p)}),
+     * RxJava (through {@code org.reactivestreams.FlowAdapters}) or a JDK HTTP request body ({@code
+     * BodyPublishers.fromPublisher(p)}).
+     *
+     * <p>Each {@code subscribe} runs the stream afresh and emits only as much as requested: a
+     * generator is paused at its {@code emit} while the demand is zero. {@code request(n)}
+     * accumulates ({@code Long.MAX_VALUE}, or a sum that overflows, means unbounded); {@code
+     * request(n)} with {@code n <= 0} fails the subscription with {@code IllegalArgumentException}
+     * (rule 3.9). The stream ends with exactly one {@code onComplete}, or one {@code onError}
+     * carrying the stream's own exception; a {@code null} element fails it with {@code
+     * NullPointerException}, as a publisher may not emit null.
+     *
+     * <p><b>Threading.</b> {@code onSubscribe} is called on the subscribing thread, inside {@code
+     * subscribe}; every other signal comes from the stream's producer, a coroutine on the shared
+     * background dispatcher (Kotlin's {@code Dispatchers.Default}), one at a time, never
+     * concurrently. The producer is not a child of any task: the subscription lasts until the
+     * stream ends or the subscriber cancels it. {@code onNext} should hand heavy or blocking work
+     * elsewhere, as it holds that dispatcher's thread; an exception thrown by {@code onNext} fails
+     * the subscription with that exception.
+     *
+     * <p><b>Cancellation.</b> {@code cancel()} stops the producer at its next suspension (a
+     * generator at its {@code emit}, its {@code finally} run); no signal follows a {@code cancel()}
+     * made from {@code onNext}, and at most the element being delivered follows one made from
+     * another thread.
+     *
+     * <pre>{@code
+     * Flow.Publisher<Integer> publisher = AsyncStream.of(1, 2, 3).asPublisher();
+     * publisher.subscribe(subscriber);            // on any thread, inside a task or not
+     * }</pre>
+     */
+    public Publisher<T> asPublisher() {
+        return Streams.asPublisher(flow);
     }
 
     // --- operators

@@ -35,6 +35,10 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         Dispatchers.Default +
             TaskEnvironment(exclusive = false, BodyThreads.preferred(), reports = null, newFuture)
 
+    init {
+        DefaultTasks.register(newFuture)
+    }
+
     // --- event loops
     // ------------------------------------------------------------------------------
 

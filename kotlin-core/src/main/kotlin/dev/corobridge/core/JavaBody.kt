@@ -52,6 +52,11 @@ internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*
     private var awaited: CompletableFuture<*>? = null
     private var awaitedCancellable = true
     private var cancellation: CancellationException? = null
+
+    /** The body has received its cancellation (body thread only). */
+    var cancellationReceived: Boolean = false
+        private set
+
     private var finished = false
     private var value: T? = null
     private var failure: Throwable? = null
@@ -139,6 +144,7 @@ internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*
         val delivered = cancellation
         if (delivered != null) {
             cancellation = null
+            cancellationReceived = true
             throw delivered
         }
     }

@@ -45,8 +45,9 @@ internal class GeneratorFlow<T>(private val body: Function<StreamEmitter<T>, Cal
                 offer.resume.complete(null)
             }
         } catch (e: Throwable) {
-            emitter.stop()
+            // Cancel first: an emit that sees the stop can then count on the pending cancellation.
             future.cancel(false)
+            emitter.stop()
             withContext(NonCancellable) { coroutine.join() }
             throw e
         }
@@ -79,13 +80,23 @@ internal constructor(private val offers: Channel<Any?>, private val task: TaskFu
             "emit() can only be called by the generator's own body (the lambda given to AsyncStream.generate), " +
                 "not from another task or thread"
         }
-        check(!stopped) { EMITTED_AFTER_STOP }
+        if (stopped) stoppedEmit(body)
         val resume = CompletableFuture<Any?>()
         offers.trySend(Offer(value, resume))
         if (stopped)
             resume.complete(STOPPED) // the collector stopped between the check and the send
         body.await(resume)
-        check(resume.getNow(null) !== STOPPED) { EMITTED_AFTER_STOP }
+        if (resume.getNow(null) === STOPPED) stoppedEmit(body)
+    }
+
+    /**
+     * An emit after the collector stopped. The collector cancelled this task before stopping, so a
+     * body that has not yet received that cancellation (on a parallel dispatcher it may run between
+     * the two) receives it here, at an await like any other; one that swallowed it is told so.
+     */
+    private fun stoppedEmit(body: JavaBody<*>): Nothing {
+        if (!body.cancellationReceived) body.await(CompletableFuture<Any?>()) // throws it
+        throw IllegalStateException(EMITTED_AFTER_STOP)
     }
 
     /**
@@ -110,9 +121,4 @@ internal constructor(private val offers: Channel<Any?>, private val task: TaskFu
 
 /** A Java body needs a [TaskEnvironment]; a plain Kotlin coroutine collecting a stream has none. */
 private fun withEnvironment(context: CoroutineContext): CoroutineContext =
-    if (context[TaskEnvironment] != null) context
-    else
-        context +
-            TaskEnvironment(exclusive = false, BodyThreads.preferred(), reports = null) {
-                PlainTask<Any?>()
-            }
+    if (context[TaskEnvironment] != null) context else context + DefaultTasks.environment

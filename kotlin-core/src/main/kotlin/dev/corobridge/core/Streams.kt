@@ -1,8 +1,10 @@
 package dev.corobridge.core
 
 import java.util.concurrent.Callable
+import java.util.concurrent.Flow.Publisher
 import java.util.function.Function
 import java.util.function.Predicate
+import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.asFlow
 import kotlinx.coroutines.flow.buffer
@@ -25,6 +27,24 @@ public object Streams {
         GeneratorFlow(body)
 
     @JvmStatic public fun <T> fromIterable(values: Iterable<T>): Flow<T> = values.asFlow()
+
+    /**
+     * A JDK publisher as a cold flow that keeps at most [bufferSize] elements requested ahead of
+     * its consumer; see [PublisherFlow].
+     */
+    @JvmStatic
+    public fun <T> fromPublisher(publisher: Publisher<out T>, bufferSize: Int): Flow<T> {
+        require(bufferSize > 0) { "bufferSize must be > 0, was $bufferSize" }
+        return PublisherFlow(publisher, bufferSize)
+    }
+
+    /**
+     * [flow] as a JDK publisher whose subscriptions each collect it on [Dispatchers.Default]; see
+     * [FlowPublisher].
+     */
+    @JvmStatic
+    public fun <T> asPublisher(flow: Flow<T>): Publisher<T> =
+        FlowPublisher(flow, Dispatchers.Default + DefaultTasks.environment)
 
     @JvmStatic
     public fun <T, R> map(flow: Flow<T>, transform: Function<in T, out R>): Flow<R> =

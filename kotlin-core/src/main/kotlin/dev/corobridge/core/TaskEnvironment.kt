@@ -30,4 +30,38 @@ internal class TaskEnvironment(
  * A new task for engine-started work under [context]: the facade's kind inside corobridge tasks.
  */
 internal fun <T> newTaskUnder(context: CoroutineContext): TaskFuture<T> =
-    context[TaskEnvironment]?.newTask() ?: PlainTask()
+    context[TaskEnvironment]?.newTask() ?: DefaultTasks.newTask()
+
+/**
+ * The task kind for work started outside corobridge's own tasks (a Kotlin caller's scope, a
+ * Publisher's subscriber): the facade's `Task` whenever the facade is on the class path, so that
+ * Java code running there sees the types it expects.
+ */
+internal object DefaultTasks {
+    @Volatile private var factory: Supplier<out TaskFuture<*>>? = null
+
+    /** Called by the first [Engine]: the facade's `Async` creates one when it loads. */
+    fun register(newFuture: Supplier<out TaskFuture<*>>) {
+        if (factory == null) factory = newFuture
+    }
+
+    @Suppress("UNCHECKED_CAST")
+    fun <T> newTask(): TaskFuture<T> {
+        if (factory == null) {
+            // Loading the facade creates its Engine, which registers the facade's Task.
+            try {
+                Class.forName("dev.corobridge.Async")
+            } catch (e: ClassNotFoundException) {
+                // Kotlin-only use: plain tasks.
+            }
+        }
+        return (factory?.get() ?: PlainTask<Any?>()) as TaskFuture<T>
+    }
+
+    /** The environment for Java bodies started where no corobridge task provides one. */
+    val environment: TaskEnvironment by lazy {
+        TaskEnvironment(exclusive = false, BodyThreads.preferred(), reports = null) {
+            newTask<Any?>()
+        }
+    }
+}

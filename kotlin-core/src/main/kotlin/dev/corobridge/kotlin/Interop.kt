@@ -6,8 +6,8 @@
 
 package dev.corobridge.kotlin
 
+import dev.corobridge.core.DefaultTasks
 import dev.corobridge.core.InternalCorobridgeApi
-import dev.corobridge.core.PlainTask
 import dev.corobridge.core.TaskCoroutine
 import dev.corobridge.core.awaitSettled
 import dev.corobridge.core.outcome
@@ -80,7 +80,7 @@ public fun <T> CoroutineScope.startTask(
     name: String? = null,
     block: suspend CoroutineScope.() -> T,
 ): CompletableFuture<T> {
-    val future = PlainTask<T>()
+    val future = DefaultTasks.newTask<T>()
     val context =
         newCoroutineContext(
             if (name == null) coroutineContext else coroutineContext + CoroutineName(name)
