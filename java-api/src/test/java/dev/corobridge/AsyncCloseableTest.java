@@ -15,9 +15,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 @Timeout(10)
 class AsyncCloseableTest {
-    static java.util.stream.Stream<BodyThreads> kinds() {
-        return Loops.kinds();
-    }
 
     /** A resource that logs, takes 20 ms to close, and can be told to fail while closing. */
     static final class Connection implements AsyncCloseable {
@@ -45,7 +42,7 @@ class AsyncCloseableTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void tryWithResourcesAwaitsTheClose(BodyThreads kind) throws Exception {
         var trail = new Trail();
         Loops.run(
@@ -60,7 +57,7 @@ class AsyncCloseableTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void closingRunsToTheEndWhenTheTaskIsCancelled(BodyThreads kind) throws Exception {
         var trail = new Trail();
         Loops.run(

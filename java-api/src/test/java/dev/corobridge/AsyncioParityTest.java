@@ -24,9 +24,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @org.junit.jupiter.api.Timeout(30)
 class AsyncioParityTest {
-    static java.util.stream.Stream<BodyThreads> kinds() {
-        return Loops.kinds();
-    }
 
     private static final List<String> INTERLEAVING =
             List.of(
@@ -43,7 +40,7 @@ class AsyncioParityTest {
                     "main done");
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void interleaving(BodyThreads kind) throws Exception {
         var out = new Trail();
         Loops.run(
@@ -80,7 +77,7 @@ class AsyncioParityTest {
                     "main done");
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void cancellation(BodyThreads kind) throws Exception {
         var out = new Trail();
         Loops.run(
@@ -137,7 +134,7 @@ class AsyncioParityTest {
                     "settled: fast, ValueError");
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void gatherFailure(BodyThreads kind) throws Exception {
         var out = new Trail();
         Loops.run(
@@ -188,7 +185,7 @@ class AsyncioParityTest {
                     "task cancelled: True");
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void timeout(BodyThreads kind) throws Exception {
         var out = new Trail();
         Loops.run(

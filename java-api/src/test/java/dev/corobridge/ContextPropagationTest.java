@@ -16,10 +16,6 @@ class ContextPropagationTest {
     private static final ThreadLocal<String> REQUEST = new ThreadLocal<>();
     private AutoCloseable registration;
 
-    static java.util.stream.Stream<BodyThreads> kinds() {
-        return Loops.kinds();
-    }
-
     @BeforeEach
     void register() {
         registration = ContextPropagation.register(REQUEST);
@@ -32,7 +28,7 @@ class ContextPropagationTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void aTaskSeesTheContextOfWhereItWasStartedAcrossAwaits(BodyThreads kind) throws Exception {
         var trail = new Trail();
         Loops.run(

@@ -5,11 +5,11 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /** Runs a body on a loop of each available body-thread kind, for parameterized behaviour tests. */
-final class Loops {
+public final class Loops {
     private Loops() {}
 
     /** The body-thread kinds this JDK can run: PLATFORM always, VIRTUAL on JDK 21+. */
-    static Stream<BodyThreads> kinds() {
+    public static Stream<BodyThreads> kinds() {
         return Arrays.stream(BodyThreads.values())
                 .filter(
                         kind ->
@@ -17,13 +17,13 @@ final class Loops {
                                         || BodyThreads.preferred() == BodyThreads.VIRTUAL);
     }
 
-    static <T> T run(BodyThreads kind, Callable<T> body) throws Exception {
+    public static <T> T run(BodyThreads kind, Callable<T> body) throws Exception {
         try (EventLoop loop = EventLoop.create(kind)) {
             return loop.runUntilComplete(body);
         }
     }
 
-    static void run(BodyThreads kind, AsyncRunnable body) throws Exception {
+    public static void run(BodyThreads kind, AsyncRunnable body) throws Exception {
         try (EventLoop loop = EventLoop.create(kind)) {
             loop.runUntilComplete(body);
         }

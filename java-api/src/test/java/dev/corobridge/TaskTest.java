@@ -16,12 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 @Timeout(10)
 class TaskTest {
-    static java.util.stream.Stream<BodyThreads> kinds() {
-        return Loops.kinds();
-    }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void launchedTaskStartsAtTheCallersNextAwait(BodyThreads kind) throws Exception {
         var trail = new Trail();
         Loops.run(
@@ -41,7 +38,7 @@ class TaskTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void tasksInterleaveAtAwaitsInAsyncioOrder(BodyThreads kind) throws Exception {
         // asyncio prints: a0 b0 a1 b1 a2 b2 for two tasks that each yield between steps.
         var trail = new Trail();
@@ -63,13 +60,13 @@ class TaskTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void awaitReturnsTheValue(BodyThreads kind) throws Exception {
         assertEquals(42, Loops.run(kind, () -> Async.launch(() -> 42).await()));
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void awaitRethrowsOriginalCheckedException(BodyThreads kind) throws Exception {
         var failure = new IOException("connection reset");
         var caught =
@@ -159,7 +156,7 @@ class TaskTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void cancelledBodySeesCancellationAtItsAwaitAndItsFinallyMayAwait(BodyThreads kind)
             throws Exception {
         var trail = new Trail();
@@ -200,7 +197,7 @@ class TaskTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void cancellationReachesNestedTasks(BodyThreads kind) throws Exception {
         var trail = new Trail();
         Loops.run(

@@ -15,12 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 @Timeout(10)
 class TimeoutTest {
-    static java.util.stream.Stream<BodyThreads> kinds() {
-        return Loops.kinds();
-    }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void timeoutCancelsTheWorkSoItStopsMoving(BodyThreads kind) throws Exception {
         var counter = new AtomicInteger();
         var trail = new Trail();

@@ -2,6 +2,7 @@ package dev.corobridge.stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.corobridge.Trail;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

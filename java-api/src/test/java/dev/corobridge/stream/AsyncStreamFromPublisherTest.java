@@ -5,17 +5,16 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.corobridge.Async;
 import dev.corobridge.AsyncRunnable;
 import dev.corobridge.BodyThreads;
-import dev.corobridge.EventLoop;
+import dev.corobridge.Loops;
+import dev.corobridge.Trail;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,18 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** {@link AsyncStream#fromPublisher}, and round trips through {@link AsyncStream#asPublisher()}. */
 @Timeout(10)
 class AsyncStreamFromPublisherTest {
-    static Stream<BodyThreads> kinds() {
-        return Arrays.stream(BodyThreads.values())
-                .filter(
-                        kind ->
-                                kind == BodyThreads.PLATFORM
-                                        || BodyThreads.preferred() == BodyThreads.VIRTUAL);
-    }
-
     private static void run(BodyThreads kind, AsyncRunnable body) throws Exception {
-        try (EventLoop loop = EventLoop.create(kind)) {
-            loop.runUntilComplete(body);
-        }
+        Loops.run(kind, body);
     }
 
     private static List<Integer> range(int from, int to) {
@@ -43,7 +32,7 @@ class AsyncStreamFromPublisherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void submissionPublisherIsIteratedWithAForLoop(BodyThreads kind) throws Exception {
         List<Integer> seen = new ArrayList<>();
         try (var publisher = new SubmissionPublisher<Integer>()) {
@@ -71,7 +60,7 @@ class AsyncStreamFromPublisherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void breakingOutOfTheLoopCancelsASubmissionPublishersSubscription(BodyThreads kind)
             throws Exception {
         try (var publisher = new SubmissionPublisher<Integer>()) {
@@ -97,7 +86,7 @@ class AsyncStreamFromPublisherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void breakingOutOfTheLoopCancelsTheSubscription(BodyThreads kind) throws Exception {
         var trail = new Trail();
         var publisher = new RangePublisher(1000, null, trail);
@@ -116,7 +105,7 @@ class AsyncStreamFromPublisherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void requestsInBatchesNeverMoreThanConsumedPlusBuffer(BodyThreads kind) throws Exception {
         var trail = new Trail();
         var publisher = new RangePublisher(1000, null, trail);
@@ -142,7 +131,7 @@ class AsyncStreamFromPublisherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void onCompleteEndsTheLoopWithoutCancelling(BodyThreads kind) throws Exception {
         var trail = new Trail();
         List<Integer> seen = new ArrayList<>();
@@ -157,7 +146,7 @@ class AsyncStreamFromPublisherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void onErrorIsThrownFromTheLoopAsTheSameObject(BodyThreads kind) throws Exception {
         var boom = new IOException("connection reset");
         var trail = new Trail();
@@ -229,7 +218,7 @@ class AsyncStreamFromPublisherTest {
     // --- round trips: AsyncStream -> Publisher -> AsyncStream
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void roundTripKeepsEveryElementInOrder(BodyThreads kind) throws Exception {
         AsyncStream<Integer> numbers =
                 AsyncStream.generate(
@@ -246,7 +235,7 @@ class AsyncStreamFromPublisherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void roundTripCarriesTheGeneratorsOwnException(BodyThreads kind) throws Exception {
         var boom = new IOException("upstream failed");
         AsyncStream<Integer> failing =
@@ -272,7 +261,7 @@ class AsyncStreamFromPublisherTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void roundTripBreakStopsTheGenerator(BodyThreads kind) throws Exception {
         var cleanedUp = new CountDownLatch(1);
         AsyncStream<Integer> endless =

@@ -6,17 +6,16 @@ import dev.corobridge.Async;
 import dev.corobridge.AsyncRunnable;
 import dev.corobridge.BodyThreads;
 import dev.corobridge.Dispatcher;
-import dev.corobridge.EventLoop;
+import dev.corobridge.Loops;
+import dev.corobridge.Trail;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import kotlinx.coroutines.flow.FlowKt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,18 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 @Timeout(10)
 class AsyncStreamTest {
-    static Stream<BodyThreads> kinds() {
-        return Arrays.stream(BodyThreads.values())
-                .filter(
-                        kind ->
-                                kind == BodyThreads.PLATFORM
-                                        || BodyThreads.preferred() == BodyThreads.VIRTUAL);
-    }
-
     private static void run(BodyThreads kind, AsyncRunnable body) throws Exception {
-        try (EventLoop loop = EventLoop.create(kind)) {
-            loop.runUntilComplete(body);
-        }
+        Loops.run(kind, body);
     }
 
     /** A generator of 1..n that records each emit and its return, and its cleanup. */
@@ -70,7 +59,7 @@ class AsyncStreamTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void forLoopAwaitsEachElementInOrder(BodyThreads kind) throws Exception {
         List<Integer> seen = new ArrayList<>();
         run(
@@ -92,7 +81,7 @@ class AsyncStreamTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void ofAndFromIterateTheirValuesEachTime(BodyThreads kind) throws Exception {
         List<String> seen = new ArrayList<>();
         run(
@@ -107,7 +96,7 @@ class AsyncStreamTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void rendezvousGeneratorWaitsAtEmitUntilTheConsumerAsksAgain(BodyThreads kind)
             throws Exception {
         var trail = new Trail();
@@ -136,7 +125,7 @@ class AsyncStreamTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void bufferLetsTheGeneratorRunAtMostCapacityAhead(BodyThreads kind) throws Exception {
         var trail = new Trail();
         run(
@@ -161,7 +150,7 @@ class AsyncStreamTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void closingTheIteratorCancelsTheGeneratorAndAwaitsItsFinally(BodyThreads kind)
             throws Exception {
         var trail = new Trail();
@@ -190,7 +179,7 @@ class AsyncStreamTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void breakingOutOfAForLoopStopsTheGeneratorWhenTheBodyReturns(BodyThreads kind)
             throws Exception {
         var trail = new Trail();
@@ -213,7 +202,7 @@ class AsyncStreamTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void cancellingTheConsumingTaskStopsTheGenerator(BodyThreads kind) throws Exception {
         var trail = new Trail();
         run(
@@ -248,7 +237,7 @@ class AsyncStreamTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void generatorExceptionReachesTheLoopAsTheSameObject(BodyThreads kind) throws Exception {
         var failure = new IOException("disk on fire");
         var caught = new AtomicReference<Throwable>();
@@ -273,7 +262,7 @@ class AsyncStreamTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void operatorExceptionReachesTheLoopAndStopsTheGenerator(BodyThreads kind) throws Exception {
         var trail = new Trail();
         var failure = new IllegalArgumentException("bad element");
@@ -299,7 +288,7 @@ class AsyncStreamTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void operatorsAreLazyUntilIterationStarts(BodyThreads kind) throws Exception {
         var trail = new Trail();
         run(
@@ -329,7 +318,7 @@ class AsyncStreamTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void takeStopsTheGeneratorAfterTheLastElement(BodyThreads kind) throws Exception {
         var trail = new Trail();
         run(
@@ -344,7 +333,7 @@ class AsyncStreamTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void toListFirstAndCollectAreTasks(BodyThreads kind) throws Exception {
         var trail = new Trail();
         run(
@@ -370,7 +359,7 @@ class AsyncStreamTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void iterableForEachRunsInTheBodyAndClosesTheStream(BodyThreads kind) throws Exception {
         var trail = new Trail();
         run(
@@ -455,7 +444,7 @@ class AsyncStreamTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("dev.corobridge.Loops#kinds")
     void generatorThatEmitsAfterItsCancellationFailsInsteadOfHanging(BodyThreads kind)
             throws Exception {
         var caught = new AtomicReference<Throwable>();

@@ -1,5 +1,6 @@
 package dev.corobridge.stream;
 
+import dev.corobridge.Trail;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
