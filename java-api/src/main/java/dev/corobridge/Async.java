@@ -73,7 +73,6 @@ public final class Async {
     private Async() {}
 
     // --- event loops
-    // ------------------------------------------------------------------------------
 
     /**
      * Runs {@code body} as the main task of a new event loop and returns its result: asyncio's
@@ -147,7 +146,6 @@ public final class Async {
     }
 
     // --- tasks
-    // ------------------------------------------------------------------------------------
 
     /**
      * Starts {@code body} as a task and returns at once: asyncio's {@code create_task}. Inside a
@@ -246,7 +244,6 @@ public final class Async {
     }
 
     // --- time
-    // -------------------------------------------------------------------------------------
 
     /**
      * A task that completes after {@code duration}: asyncio's {@code sleep}. Awaiting it suspends
@@ -335,7 +332,6 @@ public final class Async {
     }
 
     // --- many tasks
-    // -------------------------------------------------------------------------------
 
     /**
      * A task whose value is the tasks' results in argument order: asyncio's {@code gather}. The
@@ -408,7 +404,6 @@ public final class Async {
     }
 
     // --- resources
-    // --------------------------------------------------------------------------------
 
     /**
      * Opens a resource, runs {@code body} with it and closes it, as one task: {@code async with} in
@@ -434,7 +429,6 @@ public final class Async {
     }
 
     // --- threads
-    // ----------------------------------------------------------------------------------
 
     /**
      * Runs blocking {@code work} on Kotlin's IO dispatcher: asyncio's {@code to_thread}. Cancelling
@@ -469,7 +463,6 @@ public final class Async {
     }
 
     // --- helpers
-    // ----------------------------------------------------------------------------------
 
     private static <T extends @Nullable Object> T runOnNewLoop(
             boolean cancelLeftovers, Callable<T> body) throws Exception {

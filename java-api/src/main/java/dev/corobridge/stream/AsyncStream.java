@@ -74,7 +74,6 @@ public final class AsyncStream<T extends @Nullable Object> implements Iterable<T
     }
 
     // --- sources
-    // ----------------------------------------------------------------------------------
 
     /**
      * An async generator: Python's {@code async def gen(): ... yield x}. {@code body} runs as a
@@ -235,7 +234,6 @@ public final class AsyncStream<T extends @Nullable Object> implements Iterable<T
     }
 
     // --- operators
-    // --------------------------------------------------------------------------------
 
     /**
      * A stream of {@code transform} applied to each element; lazy. {@code transform} runs on the
@@ -296,7 +294,6 @@ public final class AsyncStream<T extends @Nullable Object> implements Iterable<T
     }
 
     // --- consuming
-    // --------------------------------------------------------------------------------
 
     /**
      * An iterator that awaits each element, for the calling task body; {@code for (var x : stream)}

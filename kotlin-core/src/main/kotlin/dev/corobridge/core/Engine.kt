@@ -40,7 +40,6 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
     }
 
     // --- event loops
-    // ------------------------------------------------------------------------------
 
     /**
      * Runs [body] as the main task of [loop] on the calling thread's behalf and returns its result.
@@ -135,7 +134,6 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
     }
 
     // --- tasks
-    // ------------------------------------------------------------------------------------
 
     /** Starts a Java body as a task. */
     public fun <T> launch(name: String?, body: Callable<T>): TaskFuture<T> =
@@ -205,7 +203,6 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
     }
 
     // --- time
-    // -------------------------------------------------------------------------------------
 
     /** A task that completes after [nanos]. */
     public fun sleep(nanos: Long): TaskFuture<Void?> {
@@ -260,7 +257,6 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         }
 
     // --- many tasks
-    // -------------------------------------------------------------------------------
 
     /** Results in argument order; fails with the first failure. Cancelling it cancels the tasks. */
     public fun <T> gather(tasks: List<CompletableFuture<out T>>): TaskFuture<List<T>> =
@@ -307,7 +303,6 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
     }
 
     // --- threads
-    // ----------------------------------------------------------------------------------
 
     /**
      * Runs blocking [work] on the IO dispatcher; cancelling the task interrupts the worker thread.
@@ -324,7 +319,6 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         start(currentContext() + dispatcher, null) { runInterruptibly(this, work) }
 
     // --- internals
-    // --------------------------------------------------------------------------------
 
     /**
      * Where a new task belongs: the calling Java body's task; else, for Kotlin code running on an

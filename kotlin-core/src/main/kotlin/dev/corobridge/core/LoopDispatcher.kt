@@ -131,7 +131,6 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
     }
 
     // --- timers
-    // -----------------------------------------------------------------------------------
 
     @OptIn(ExperimentalCoroutinesApi::class)
     override fun scheduleResumeAfterDelay(
