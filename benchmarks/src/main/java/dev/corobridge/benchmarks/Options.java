@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * @param sleeps tasks in {@link Workload#SLEEPS}
  * @param roundTrips round trips in {@link Workload#ROUND_TRIPS}
  * @param runs runs per system and workload; the table shows medians
- * @param sleepMillis how long each task of {@link Workload#SLEEPS} sleeps
+ * @param sleepMillis how long each task of {@link Workload#SLEEPS} sleeps in timing runs
+ * @param heapSleepMillis how long each task sleeps in retained-heap runs: long enough to start
+ *     every task and collect the heap before the first one wakes
  * @param contenders the systems to run (unavailable ones are skipped at run time)
  * @param workloads the workloads to run
  * @param out where to write the Markdown report, or null to print it only
@@ -27,6 +29,7 @@ public record Options(
         int roundTrips,
         int runs,
         long sleepMillis,
+        long heapSleepMillis,
         Set<Contender> contenders,
         Set<Workload> workloads,
         @Nullable Path out,
@@ -35,10 +38,10 @@ public record Options(
 
     static final String USAGE =
             """
-            usage: SideBySide [--sleeps N] [--round-trips M] [--runs R] [--sleep-ms MS]
+            usage: SideBySide [--sleeps N] [--round-trips M] [--runs R] [--sleep-ms MS] [--heap-sleep-ms MS]
                               [--systems corobridge,kotlinx,virtual_threads,completable_future,asyncio]
                               [--workloads sleeps,round_trips] [--jvm-opt OPTION]... [--out FILE | --no-write]
-            defaults: --sleeps 100000 --round-trips 100000 --runs 3 --sleep-ms 1000, all systems,
+            defaults: --sleeps 100000 --round-trips 100000 --runs 3 --sleep-ms 1000 --heap-sleep-ms 10000, all systems,
                       --out docs/benchmarks.md (found from the working directory up)""";
 
     /** Parses {@code args}; {@code IllegalArgumentException} with the usage on a bad one. */
@@ -47,6 +50,7 @@ public record Options(
         int roundTrips = 100_000;
         int runs = 3;
         long sleepMillis = 1_000;
+        long heapSleepMillis = 10_000;
         Set<Contender> contenders = EnumSet.allOf(Contender.class);
         Set<Workload> workloads = EnumSet.allOf(Workload.class);
         @Nullable Path out = defaultOut();
@@ -66,6 +70,7 @@ public record Options(
                 case "--round-trips" -> roundTrips = positive(arg, value);
                 case "--runs" -> runs = positive(arg, value);
                 case "--sleep-ms" -> sleepMillis = positive(arg, value);
+                case "--heap-sleep-ms" -> heapSleepMillis = positive(arg, value);
                 case "--systems" -> contenders = names(Contender.class, value);
                 case "--workloads" -> workloads = names(Workload.class, value);
                 case "--out" -> out = Path.of(value);
@@ -79,6 +84,7 @@ public record Options(
                 roundTrips,
                 runs,
                 sleepMillis,
+                heapSleepMillis,
                 contenders,
                 workloads,
                 out,

@@ -94,9 +94,10 @@ final class Report {
                   process (all threads, GC included) over the same interval.
                 - **peak RSS**: `VmHWM` of `/proc/self/status` at the end of the timing run: JVM
                   start-up and heap sizing included.
-                - **retained heap / task**: a separate run per system; after a small run to load the
-                  classes, used heap after `System.gc()` while every task is suspended in its sleep,
-                  minus the heap before, divided by the task count. asyncio: resident set growth
+                - **retained heap / task**: a separate run per system, whose tasks sleep %,d ms (time
+                  to start them all and collect the heap before the first wakes); after a small run
+                  to load the classes, used heap after `System.gc()` while every task is suspended in
+                  its sleep, minus the heap before, divided by the task count. asyncio: resident set growth
                   after `gc.collect()` instead (Python has no comparable heap counter). Blank if the
                   probe outlasted the sleep.
                 - Systems: corobridge runs direct-style Java bodies (`Async.launch(() -> ...).await()`
@@ -132,6 +133,7 @@ final class Report {
                         kotlinxVersion(),
                         python,
                         tables,
+                        options.heapSleepMillis(),
                         String.join(" ", options.arguments()),
                         Options.USAGE);
     }

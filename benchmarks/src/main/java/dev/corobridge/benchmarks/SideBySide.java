@@ -106,7 +106,10 @@ public final class SideBySide {
                 List.of(
                         workload.name(),
                         Integer.toString(options.size(workload)),
-                        Long.toString(options.sleepMillis()),
+                        Long.toString(
+                                mode.equals("heap")
+                                        ? options.heapSleepMillis()
+                                        : options.sleepMillis()),
                         mode);
         List<String> command;
         if (contender.onJvm()) {

@@ -54,7 +54,16 @@ class SideBySideTest {
     @Timeout(60)
     void asyncioScriptReportsAResultLine() throws Exception {
         assumeTrue(SideBySide.pythonVersion().isPresent(), "no python3");
-        var options = Options.parse("--sleeps", "100", "--round-trips", "100", "--sleep-ms", "10");
+        var options =
+                Options.parse(
+                        "--sleeps",
+                        "100",
+                        "--round-trips",
+                        "100",
+                        "--sleep-ms",
+                        "10",
+                        "--heap-sleep-ms",
+                        "2000");
         var results = SideBySide.measure(only(options, Contender.ASYNCIO));
         for (Workload workload : Workload.values()) {
             var runs = results.times().get(workload).get(Contender.ASYNCIO);
@@ -113,6 +122,7 @@ class SideBySideTest {
                 options.roundTrips(),
                 1,
                 options.sleepMillis(),
+                options.heapSleepMillis(),
                 EnumSet.of(contender),
                 options.workloads(),
                 null,
