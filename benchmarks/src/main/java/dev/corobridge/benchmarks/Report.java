@@ -77,6 +77,7 @@ final class Report {
 
                 **Noise:** this machine may have been shared with other builds and benchmarks while the
                 harness ran; treat differences under ~20%% as noise and rerun before drawing conclusions.
+                Load average (1 / 5 / 15 min) at the start: %s; at the end: %s (%d CPUs).
 
                 ## Machine
 
@@ -121,6 +122,9 @@ final class Report {
                 .formatted(
                         date,
                         options.runs(),
+                        results.loadAtStart(),
+                        results.loadAtEnd(),
+                        Runtime.getRuntime().availableProcessors(),
                         Runtime.getRuntime().availableProcessors(),
                         cpuModel(),
                         System.getProperty("java.vm.name"),

@@ -58,9 +58,12 @@ public final class SideBySide {
             Map<Workload, Map<Contender, List<Measurement>>> times,
             Map<Workload, Map<Contender, List<Measurement>>> heaps,
             List<Contender> contenders,
-            Optional<String> pythonVersion) {}
+            Optional<String> pythonVersion,
+            String loadAtStart,
+            String loadAtEnd) {}
 
     static Results measure(Options options) throws IOException, InterruptedException {
+        String loadAtStart = loadAverage();
         Optional<String> python = pythonVersion();
         List<Contender> contenders = new ArrayList<>();
         for (Contender contender : options.contenders()) {
@@ -90,7 +93,7 @@ public final class SideBySide {
                 }
             }
         }
-        return new Results(times, heaps, contenders, python);
+        return new Results(times, heaps, contenders, python, loadAtStart, loadAverage());
     }
 
     /** One child process; its measurement, or all-NaN (with the reason on stderr) if it failed. */
@@ -155,6 +158,16 @@ public final class SideBySide {
                     StandardCopyOption.REPLACE_EXISTING);
         }
         return script;
+    }
+
+    /** The 1, 5 and 15 minute load averages ({@code /proc/loadavg}): how shared the machine was. */
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " / " + fields[1] + " / " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
     }
 
     /** {@code python3 --version}, or empty when there is no {@code python3}. */

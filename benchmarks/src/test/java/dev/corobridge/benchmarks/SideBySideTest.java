@@ -104,9 +104,12 @@ class SideBySideTest {
                         times,
                         Map.of(Workload.SLEEPS, times.get(Workload.SLEEPS)),
                         List.of(Contender.COROBRIDGE, Contender.KOTLINX),
-                        Optional.empty());
+                        Optional.empty(),
+                        "0.00 / 0.00 / 0.00",
+                        "0.00 / 0.00 / 0.00");
 
         String table = Report.tables(options, results);
+        String document = Report.document(options, results, table);
 
         assertTrue(
                 table.contains(
@@ -114,6 +117,7 @@ class SideBySideTest {
                                 + " 1.00× | 100 B | 2.00× |"),
                 table);
         assertTrue(table.contains("| raw kotlinx | 1.00 s | 1.00× |"), table);
+        assertTrue(document.contains(table) && document.contains("Load average"), document);
     }
 
     private static Options only(Options options, Contender contender) {
