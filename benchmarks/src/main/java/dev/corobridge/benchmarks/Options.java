@@ -1,0 +1,129 @@
+package dev.corobridge.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The side-by-side harness's command line.
+ *
+ * @param sleeps tasks in {@link Workload#SLEEPS}
+ * @param roundTrips round trips in {@link Workload#ROUND_TRIPS}
+ * @param runs runs per system and workload; the table shows medians
+ * @param sleepMillis how long each task of {@link Workload#SLEEPS} sleeps in timing runs
+ * @param heapSleepMillis how long each task sleeps in retained-heap runs: long enough to start
+ *     every task and collect the heap before the first one wakes
+ * @param contenders the systems to run (unavailable ones are skipped at run time)
+ * @param workloads the workloads to run
+ * @param out where to write the Markdown report, or null to print it only
+ * @param jvmOptions options for every child JVM
+ * @param arguments the command line as given, for the report's "rerun" line
+ */
+public record Options(
+        int sleeps,
+        int roundTrips,
+        int runs,
+        long sleepMillis,
+        long heapSleepMillis,
+        Set<Contender> contenders,
+        Set<Workload> workloads,
+        @Nullable Path out,
+        List<String> jvmOptions,
+        List<String> arguments) {
+
+    static final String USAGE =
+            """
+            usage: SideBySide [--sleeps N] [--round-trips M] [--runs R] [--sleep-ms MS] [--heap-sleep-ms MS]
+                              [--systems corobridge,kotlinx,virtual_threads,completable_future,asyncio]
+                              [--workloads sleeps,round_trips] [--jvm-opt OPTION]... [--out FILE | --no-write]
+            defaults: --sleeps 100000 --round-trips 100000 --runs 3 --sleep-ms 1000 --heap-sleep-ms 10000, all systems,
+                      --out docs/benchmarks.md (found from the working directory up)""";
+
+    /** Parses {@code args}; {@code IllegalArgumentException} with the usage on a bad one. */
+    public static Options parse(String... args) {
+        int sleeps = 100_000;
+        int roundTrips = 100_000;
+        int runs = 3;
+        long sleepMillis = 1_000;
+        long heapSleepMillis = 10_000;
+        Set<Contender> contenders = EnumSet.allOf(Contender.class);
+        Set<Workload> workloads = EnumSet.allOf(Workload.class);
+        @Nullable Path out = defaultOut();
+        List<String> jvmOptions = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--no-write")) {
+                out = null;
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("missing value after " + arg + "\n" + USAGE);
+            }
+            String value = args[++i];
+            switch (arg) {
+                case "--sleeps" -> sleeps = positive(arg, value);
+                case "--round-trips" -> roundTrips = positive(arg, value);
+                case "--runs" -> runs = positive(arg, value);
+                case "--sleep-ms" -> sleepMillis = positive(arg, value);
+                case "--heap-sleep-ms" -> heapSleepMillis = positive(arg, value);
+                case "--systems" -> contenders = names(Contender.class, value);
+                case "--workloads" -> workloads = names(Workload.class, value);
+                case "--out" -> out = Path.of(value);
+                case "--jvm-opt" -> jvmOptions.add(value);
+                default ->
+                        throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
+            }
+        }
+        return new Options(
+                sleeps,
+                roundTrips,
+                runs,
+                sleepMillis,
+                heapSleepMillis,
+                contenders,
+                workloads,
+                out,
+                List.copyOf(jvmOptions),
+                List.of(args));
+    }
+
+    /** The size of {@code workload}. */
+    int size(Workload workload) {
+        return workload == Workload.SLEEPS ? sleeps : roundTrips;
+    }
+
+    private static int positive(String option, String value) {
+        try {
+            int n = Integer.parseInt(value.replace("_", ""));
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " needs a positive number, was " + value);
+    }
+
+    private static <E extends Enum<E>> Set<E> names(Class<E> type, String value) {
+        Set<E> set = EnumSet.noneOf(type);
+        for (String name : value.split(",")) {
+            set.add(Enum.valueOf(type, name.trim().toUpperCase(Locale.ROOT)));
+        }
+        return set;
+    }
+
+    /** {@code docs/benchmarks.md} of the enclosing checkout: the first directory up with it. */
+    private static @Nullable Path defaultOut() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("benchmarks/pom.xml"))) {
+                return dir.resolve("docs/benchmarks.md");
+            }
+        }
+        return Path.of("benchmarks.md");
+    }
+}

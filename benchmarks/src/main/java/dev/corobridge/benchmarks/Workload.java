@@ -1,0 +1,20 @@
+package dev.corobridge.benchmarks;
+
+/** A workload of the side-by-side harness, sized by a task count. */
+public enum Workload {
+    /** {@code size} concurrent sleeps (1 s by default), started together and gathered. */
+    SLEEPS("concurrent sleeps, gathered"),
+    /** {@code size} sequential launch+await round trips of a task that returns 1. */
+    ROUND_TRIPS("sequential launch+await round trips");
+
+    private final String description;
+
+    Workload(String description) {
+        this.description = description;
+    }
+
+    /** What the workload does, for the table's heading. */
+    public String description() {
+        return description;
+    }
+}

@@ -1,0 +1,172 @@
+package dev.corobridge.benchmarks;
+
+import dev.corobridge.Async;
+import dev.corobridge.Task;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The workloads in each JVM system, written as a user of that system would. The side-by-side
+ * harness and the JMH benchmarks both call these methods, so both measure the same code. Each
+ * returns a checksum (the number of tasks that finished, or the sum of their values) so that no
+ * work can be optimised away and tests can check it.
+ */
+public final class Workloads {
+    private Workloads() {}
+
+    /**
+     * Runs {@code workload} at {@code size} on a JVM contender. For {@link Workload#SLEEPS}, {@code
+     * whileSuspended} runs once every task has been started and is sleeping.
+     */
+    public static long run(
+            Contender contender,
+            Workload workload,
+            int size,
+            long sleepMillis,
+            Runnable whileSuspended)
+            throws Exception {
+        return switch (workload) {
+            case SLEEPS ->
+                    switch (contender) {
+                        case COROBRIDGE -> corobridgeSleeps(size, sleepMillis, whileSuspended);
+                        case KOTLINX -> {
+                            KotlinBaseline.sleepsGathered(size, sleepMillis, whileSuspended);
+                            yield size;
+                        }
+                        case VIRTUAL_THREADS ->
+                                virtualThreadSleeps(size, sleepMillis, whileSuspended);
+                        case COMPLETABLE_FUTURE -> futureSleeps(size, sleepMillis, whileSuspended);
+                        case ASYNCIO -> throw notOnJvm(contender);
+                    };
+            case ROUND_TRIPS ->
+                    switch (contender) {
+                        case COROBRIDGE -> corobridgeRoundTrips(size);
+                        case KOTLINX -> KotlinBaseline.roundTrips(size);
+                        case VIRTUAL_THREADS -> virtualThreadRoundTrips(size);
+                        case COMPLETABLE_FUTURE -> futureRoundTrips(size);
+                        case ASYNCIO -> throw notOnJvm(contender);
+                    };
+        };
+    }
+
+    // --- corobridge, direct-style Java bodies
+
+    /** {@code count} Java bodies that each await a sleep, gathered inside one {@code Async.run}. */
+    public static long corobridgeSleeps(int count, long sleepMillis, Runnable whileSuspended)
+            throws Exception {
+        Duration sleep = Duration.ofMillis(sleepMillis);
+        return Async.run(
+                () -> {
+                    List<Task<@Nullable Void>> tasks = new ArrayList<>(count);
+                    for (int i = 0; i < count; i++) {
+                        tasks.add(Async.launch(() -> Async.sleep(sleep).await()));
+                    }
+                    Async.yieldNow().await(); // every body has had its turn: all are sleeping
+                    whileSuspended.run();
+                    return (long) Async.gather(tasks).await().size();
+                });
+    }
+
+    /** {@code count} sequential {@code Async.launch(() -> 1).await()} inside one loop. */
+    public static long corobridgeRoundTrips(int count) throws Exception {
+        return Async.run(
+                () -> {
+                    long sum = 0;
+                    for (int i = 0; i < count; i++) {
+                        sum += Async.launch(() -> 1).await();
+                    }
+                    return sum;
+                });
+    }
+
+    /** {@code count} Java bodies that each yield once, gathered inside one {@code Async.run}. */
+    public static long corobridgeGatherYielding(int count) throws Exception {
+        return Async.run(
+                () -> {
+                    List<Task<@Nullable Void>> tasks = new ArrayList<>(count);
+                    for (int i = 0; i < count; i++) {
+                        tasks.add(Async.launch(() -> Async.yieldNow().await()));
+                    }
+                    return (long) Async.gather(tasks).await().size();
+                });
+    }
+
+    // --- virtual threads
+
+    /** {@code count} virtual threads that each sleep, then joined. */
+    public static long virtualThreadSleeps(int count, long sleepMillis, Runnable whileSuspended)
+            throws InterruptedException {
+        ThreadFactory factory = VirtualThreads.require();
+        CountDownLatch started = new CountDownLatch(count);
+        Thread[] threads = new Thread[count];
+        for (int i = 0; i < count; i++) {
+            threads[i] =
+                    factory.newThread(
+                            () -> {
+                                started.countDown();
+                                sleepUninterruptibly(sleepMillis);
+                            });
+            threads[i].start();
+        }
+        started.await(); // every thread is at (or about to enter) its sleep
+        whileSuspended.run();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        return count;
+    }
+
+    /** {@code count} sequential virtual thread {@code start()} + {@code join()}. */
+    public static long virtualThreadRoundTrips(int count) throws InterruptedException {
+        ThreadFactory factory = VirtualThreads.require();
+        long[] sum = new long[1];
+        for (int i = 0; i < count; i++) {
+            Thread thread = factory.newThread(() -> sum[0] += 1);
+            thread.start();
+            thread.join(); // join orders the write before this read
+        }
+        return sum[0];
+    }
+
+    // --- CompletableFuture
+
+    /** {@code count} futures completed by {@code delayedExecutor} after the sleep, joined. */
+    public static long futureSleeps(int count, long sleepMillis, Runnable whileSuspended) {
+        Executor delayed = CompletableFuture.delayedExecutor(sleepMillis, TimeUnit.MILLISECONDS);
+        CompletableFuture<?>[] futures = new CompletableFuture<?>[count];
+        for (int i = 0; i < count; i++) {
+            futures[i] = CompletableFuture.runAsync(() -> {}, delayed);
+        }
+        whileSuspended.run();
+        CompletableFuture.allOf(futures).join();
+        return count;
+    }
+
+    /** {@code count} sequential {@code CompletableFuture.supplyAsync(() -> 1).join()}. */
+    public static long futureRoundTrips(int count) {
+        long sum = 0;
+        for (int i = 0; i < count; i++) {
+            sum += CompletableFuture.supplyAsync(() -> 1).join();
+        }
+        return sum;
+    }
+
+    private static void sleepUninterruptibly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static UnsupportedOperationException notOnJvm(Contender contender) {
+        return new UnsupportedOperationException(contender + " does not run on the JVM");
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * Benchmarks: JMH microbenchmarks of the hot paths ({@link
+ * dev.corobridge.benchmarks.RoundTripBenchmark}, {@link dev.corobridge.benchmarks.GatherBenchmark},
+ * run through {@link dev.corobridge.benchmarks.Micro}) and a side-by-side macro harness ({@link
+ * dev.corobridge.benchmarks.SideBySide}) that runs each workload in a separate process per system:
+ * corobridge, raw kotlinx ({@link dev.corobridge.benchmarks.KotlinBaseline}), virtual threads,
+ * {@code CompletableFuture} and Python asyncio.
+ */
+@NullMarked
+package dev.corobridge.benchmarks;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,43 @@
+package dev.corobridge.benchmarks
+
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.joinAll
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.yield
+
+/**
+ * The raw kotlinx-coroutines baseline: each workload as a Kotlin team writes it, with no corobridge
+ * in the way. Every ratio in the harness is taken against these functions.
+ */
+object KotlinBaseline {
+    /**
+     * `count` sequential `async { 1 }.await()` round trips in one `runBlocking`; returns the sum.
+     */
+    @JvmStatic
+    fun roundTrips(count: Int): Long = runBlocking {
+        var sum = 0L
+        repeat(count) { sum += async { 1 }.await() }
+        sum
+    }
+
+    /**
+     * `count` concurrent `launch { delay(sleepMillis) }`, joined. `whileSuspended` runs once every
+     * coroutine has reached its `delay` (the `yield` lets each of them run first), before the join.
+     */
+    @JvmStatic
+    fun sleepsGathered(count: Int, sleepMillis: Long, whileSuspended: Runnable) = runBlocking {
+        val jobs = List(count) { launch { delay(sleepMillis) } }
+        yield() // runBlocking's loop runs every launched coroutine up to its delay first
+        whileSuspended.run()
+        jobs.joinAll()
+    }
+
+    /** `count` concurrent `async { yield() }`, awaited together: a gather of yielding tasks. */
+    @JvmStatic
+    fun gatherYielding(count: Int): Int = runBlocking {
+        List(count) { async { yield() } }.awaitAll().size
+    }
+}
