@@ -363,4 +363,51 @@ class TaskTest {
                 });
         assertEquals(List.of("work stopped"), trail.events());
     }
+
+    @Test
+    void anUnretrievedBackgroundFailureIsLoggedOnceTheTaskIsCollected() throws Exception {
+        var logger = java.util.logging.Logger.getLogger("dev.corobridge");
+        var messages = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var handler =
+                new java.util.logging.Handler() {
+                    @Override
+                    public void publish(java.util.logging.LogRecord record) {
+                        messages.add(record.getMessage());
+                    }
+
+                    @Override
+                    public void flush() {}
+
+                    @Override
+                    public void close() {}
+                };
+        logger.addHandler(handler);
+        try {
+            var forgotten = new java.lang.ref.WeakReference<>(failInTheBackground());
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (System.nanoTime() < deadline
+                    && messages.stream().noneMatch(m -> m.contains("'forgotten'"))) {
+                Task<?> task = forgotten.get();
+                if (task == null || task.isDone()) {
+                    task = null;
+                    System.gc();
+                }
+                Thread.sleep(10);
+            }
+            assertTrue(
+                    messages.stream()
+                            .anyMatch(m -> m.contains("never retrieved: task 'forgotten'")),
+                    messages.toString());
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+
+    private static Task<Object> failInTheBackground() {
+        return Async.launch(
+                "forgotten",
+                () -> {
+                    throw new IllegalStateException("nobody looked");
+                });
+    }
 }
