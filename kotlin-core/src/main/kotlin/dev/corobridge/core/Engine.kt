@@ -10,7 +10,6 @@ import java.util.function.Supplier
 import kotlin.coroutines.Continuation
 import kotlin.coroutines.CoroutineContext
 import kotlin.coroutines.intrinsics.suspendCoroutineUninterceptedOrReturn
-import kotlin.time.Duration.Companion.nanoseconds
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineName
 import kotlinx.coroutines.CoroutineScope
@@ -20,7 +19,6 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.InternalCoroutinesApi
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.cancelChildren
-import kotlinx.coroutines.delay
 import kotlinx.coroutines.withContext
 
 /**
@@ -212,14 +210,17 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
     /** A task that completes after [nanos]. */
     public fun sleep(nanos: Long): TaskFuture<Void?> {
         require(nanos >= 0) { "sleep duration must not be negative, was ${describeNanos(nanos)}" }
-        return start(currentContext(), null) {
-            delay(nanos.nanoseconds)
-            null
-        }
+        return startSleep(nanos)
     }
 
     /** A task that completes once every task ready now has had its turn (asyncio.sleep(0)). */
-    public fun yieldNow(): TaskFuture<Void?> = start(currentContext(), null) { null }
+    public fun yieldNow(): TaskFuture<Void?> = startSleep(0)
+
+    private fun startSleep(nanos: Long): TaskFuture<Void?> {
+        val future = newTask<Void?>(null)
+        SleepCoroutine(currentContext(), future).start(nanos)
+        return future
+    }
 
     /** Runs [body] as a task that is cancelled after [nanos], failing with `TimeoutException`. */
     public fun <T> timeout(nanos: Long, body: Callable<T>): TaskFuture<T> {

@@ -152,7 +152,7 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
 
     /** Runs [action] on the loop thread after [delayNanos]; dispose the handle to cancel it. */
     internal fun scheduleNanos(delayNanos: Long, action: Runnable): DisposableHandle {
-        val deadline = System.nanoTime() + delayNanos.coerceAtLeast(0)
+        val deadline = System.nanoTime() + delayNanos.coerceIn(0, MAX_DELAY_NANOS)
         val timer =
             timersLock.withLock {
                 // Cancelled timers wait at their place in the heap; sweep them out now and then so
@@ -213,6 +213,7 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
 
     public companion object {
         private const val MAX_DELAY_MILLIS = Long.MAX_VALUE / 2_000_000
+        private const val MAX_DELAY_NANOS = Long.MAX_VALUE / 2 // no overflow when added to nanoTime
         private const val SWEEP_EVERY = 4096
         private val RUNNING = ThreadLocal<LoopDispatcher>()
 

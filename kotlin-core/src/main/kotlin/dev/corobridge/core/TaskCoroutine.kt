@@ -21,7 +21,7 @@ import kotlinx.coroutines.Job
  * group and its siblings, and the group fails with that first failure.
  */
 @OptIn(InternalCoroutinesApi::class)
-internal class TaskCoroutine<T>(
+internal open class TaskCoroutine<T>(
     parentContext: CoroutineContext,
     val future: TaskFuture<T>,
     private val isGroup: Boolean = false,
@@ -60,12 +60,8 @@ internal class TaskCoroutine<T>(
         val expire = Runnable { cancel(DeadlineExceeded(nanos, subject)) }
         val dispatcher = context[ContinuationInterceptor]
         val handle: DisposableHandle =
-            if (dispatcher is LoopDispatcher) {
-                dispatcher.scheduleNanos(nanos, expire)
-            } else {
-                val scheduled = DeadlineTimer.executor.schedule(expire, nanos, TimeUnit.NANOSECONDS)
-                DisposableHandle { scheduled.cancel(false) }
-            }
+            if (dispatcher is LoopDispatcher) dispatcher.scheduleNanos(nanos, expire)
+            else Deadlines.schedule(nanos, expire)
         invokeOnCompletion { handle.dispose() }
     }
 }
@@ -79,13 +75,22 @@ internal class DeadlineExceeded(nanos: Long, subject: String) :
 internal fun describeNanos(nanos: Long): String =
     java.time.Duration.ofNanos(nanos).toString().substring(2).lowercase()
 
-/** Deadlines of tasks that do not run on an event loop (the loop has its own timer heap). */
-private object DeadlineTimer {
-    val executor: ScheduledThreadPoolExecutor =
+/**
+ * Timers of tasks that do not run on an event loop (the loop has its own timer heap): deadlines and
+ * sleeps. Its thread only starts the action, which must be short.
+ */
+internal object Deadlines {
+    private val executor: ScheduledThreadPoolExecutor =
         (Executors.newScheduledThreadPool(1) { runnable ->
-                Thread(runnable, "corobridge-deadlines").apply { isDaemon = true }
+                Thread(runnable, "corobridge-timers").apply { isDaemon = true }
             } as ScheduledThreadPoolExecutor)
             .apply { removeOnCancelPolicy = true }
+
+    /** Runs [action] after [nanos]; dispose the handle to cancel it. */
+    fun schedule(nanos: Long, action: Runnable): DisposableHandle {
+        val scheduled = executor.schedule(action, nanos, TimeUnit.NANOSECONDS)
+        return DisposableHandle { scheduled.cancel(false) }
+    }
 }
 
 /** Every coroutine (Kotlin `Job`) in the tree under [root] that is a running task. */

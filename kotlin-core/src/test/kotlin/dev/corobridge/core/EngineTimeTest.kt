@@ -2,10 +2,12 @@ package dev.corobridge.core
 
 import java.util.concurrent.Callable
 import java.util.concurrent.CancellationException
+import java.util.concurrent.CompletableFuture
 import java.util.concurrent.TimeUnit
 import java.util.concurrent.TimeoutException
 import java.util.concurrent.atomic.AtomicReference
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertThrows
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
@@ -19,11 +21,66 @@ import org.junit.jupiter.params.provider.EnumSource
  * Each behaviour runs over every [BodyThreadKind] this JDK has (virtual threads need JDK 21+).
  */
 class EngineTimeTest : JavaBodyTestBase() {
+    private companion object {
+        val SECONDS_10 = TimeUnit.SECONDS.toNanos(10)
+    }
+
     @Test
     fun sleepWithANegativeDurationThrows() {
         val e = assertThrows(IllegalArgumentException::class.java) { engine.sleep(-1) }
 
         assertTrue(e.message!!.contains("negative"), e.message)
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun aSleepIsAChildOfTheTaskThatStartedIt(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+
+        val (sleep, parentDoneEarly) =
+            engine.runMain(kind) {
+                val started = CompletableFuture<TaskFuture<Void?>>()
+                // Does not await its sleep: a parent still waits for its children, and
+                // cancelling it cancels them.
+                val parent = launch("parent") { started.complete(engine.sleep(SECONDS_10)) }
+                val sleep = await(started)
+                engine.yieldNow().let(::await)
+                val parentDoneEarly = parent.isDone
+                parent.cancel(false)
+                runCatching { await(parent) }
+                sleep to parentDoneEarly
+            }
+
+        assertFalse(parentDoneEarly, "the parent finished before its sleep")
+        assertTrue(sleep.isCancelled, "the sleep was not cancelled with its parent: $sleep")
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun aCancelledSleepLeavesNoTimerBehindThatCouldCompleteIt(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+
+        val sleep =
+            engine.runMain(kind) {
+                val sleep = engine.sleep(TimeUnit.MILLISECONDS.toNanos(20))
+                sleep.cancel(false)
+                await(engine.sleep(TimeUnit.MILLISECONDS.toNanos(50)))
+                sleep
+            }
+
+        assertTrue(sleep.isCancelled, "$sleep")
+        assertTrue(sleep.isSettled, "the cancelled sleep's task never finished")
+    }
+
+    @Test
+    fun aSleepOffTheLoopWakesItsDependentsOnTheDispatcherNotOnTheTimerThread() {
+        val wokeOn =
+            engine
+                .sleep(TimeUnit.MILLISECONDS.toNanos(5))
+                .thenApply { Thread.currentThread().name }
+                .get(5, TimeUnit.SECONDS)
+
+        assertFalse(wokeOn.contains("corobridge-timers"), "woke on $wokeOn")
     }
 
     @ParameterizedTest

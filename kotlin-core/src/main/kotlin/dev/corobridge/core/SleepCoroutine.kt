@@ -1,0 +1,72 @@
+package dev.corobridge.core
+
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater
+import kotlin.coroutines.ContinuationInterceptor
+import kotlin.coroutines.CoroutineContext
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.DisposableHandle
+
+/**
+ * The task behind `sleep` and `yieldNow`: a task coroutine with no body, completed by a timer (or,
+ * for a zero delay, by one turn of its dispatcher's queue). It is a child of the task that started
+ * it like any other task, but costs a timer entry instead of a running coroutine: no block, no
+ * continuation, no dispatch until it fires. A million concurrent sleeps are a workload users run.
+ */
+internal class SleepCoroutine(parentContext: CoroutineContext, future: TaskFuture<Void?>) :
+    TaskCoroutine<Void?>(parentContext, future), Runnable {
+    @Volatile private var timer: DisposableHandle? = null
+    @Volatile private var resumed = 0
+
+    // A child of a cancelled task is cancelled while it is constructed, before it can react; it
+    // checks for that itself once started.
+    @Volatile private var started = false
+
+    fun start(nanos: Long) {
+        started = true
+        if (isCancelled) return finishCancelled()
+        val dispatcher = context[ContinuationInterceptor] as CoroutineDispatcher
+        timer =
+            when {
+                nanos == 0L -> {
+                    dispatchOrRun(this)
+                    null
+                }
+                dispatcher is LoopDispatcher -> dispatcher.scheduleNanos(nanos, this)
+                // Off a loop the timer thread only hands the wake-up to the task's own
+                // dispatcher, so that code depending on the sleep never runs on the timer thread.
+                else -> Deadlines.schedule(nanos) { dispatchOrRun(this) }
+            }
+    }
+
+    /** The timer fired, or the dispatcher ran a zero-delay sleep. */
+    override fun run() {
+        if (RESUMED.compareAndSet(this, 0, 1)) resumeWith(Result.success(null))
+    }
+
+    override fun onCancelling(cause: Throwable?) {
+        if (cause == null || !started) return // completing normally, or see `started`
+        timer?.dispose()
+        finishCancelled()
+    }
+
+    private fun finishCancelled() {
+        // Completed on its dispatcher, never from inside this cancellation's own bookkeeping. The
+        // cancellation cause is the job's own: resuming with any value completes it as cancelled.
+        if (!RESUMED.compareAndSet(this, 0, 1)) return
+        val finish = Runnable { resumeWith(Result.success(null)) }
+        val dispatcher = context[ContinuationInterceptor] as CoroutineDispatcher
+        if (dispatcher.isDispatchNeeded(context)) dispatcher.dispatch(context, finish)
+        else Deadlines.schedule(0, finish) // never in place: we are inside the job's cancellation
+    }
+
+    /** Runs [block] on this task's dispatcher; in place for one that never dispatches (Unconfined). */
+    private fun dispatchOrRun(block: Runnable) {
+        val dispatcher = context[ContinuationInterceptor] as CoroutineDispatcher
+        if (dispatcher.isDispatchNeeded(context)) dispatcher.dispatch(context, block) else block.run()
+    }
+
+    private companion object {
+        private val RESUMED =
+            AtomicIntegerFieldUpdater.newUpdater(SleepCoroutine::class.java, "resumed")
+    }
+}
