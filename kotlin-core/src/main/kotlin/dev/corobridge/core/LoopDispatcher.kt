@@ -3,6 +3,8 @@ package dev.corobridge.core
 import java.util.PriorityQueue
 import java.util.concurrent.ConcurrentLinkedQueue
 import java.util.concurrent.TimeUnit
+import java.util.concurrent.atomic.AtomicInteger
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater
 import java.util.concurrent.locks.LockSupport
 import java.util.concurrent.locks.ReentrantLock
 import kotlin.concurrent.withLock
@@ -31,6 +33,7 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
     private val timersLock = ReentrantLock()
     private val timers = PriorityQueue<Timer>() // guarded by timersLock
     private var timerSequence = 0L // guarded by timersLock
+    private val disposedTimers = AtomicInteger() // disposed but still in the heap
 
     @Volatile private var runner: Thread? = null
     @Volatile private var idle = false
@@ -155,10 +158,14 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
         val deadline = System.nanoTime() + delayNanos.coerceIn(0, MAX_DELAY_NANOS)
         val timer =
             timersLock.withLock {
-                // Cancelled timers wait at their place in the heap; sweep them out now and then so
-                // they cannot pile up.
-                if (timers.size >= SWEEP_EVERY && timerSequence % SWEEP_EVERY == 0L)
+                // Disposed timers wait at their place in the heap; once they are the majority they
+                // are swept out, so a sweep costs O(1) per disposal, amortised.
+                val disposed = disposedTimers.get()
+                if (disposed >= SWEEP_AT_LEAST && disposed > timers.size / 2) {
+                    val before = timers.size
                     timers.removeIf { it.disposed }
+                    disposedTimers.addAndGet(timers.size - before)
+                }
                 Timer(deadline, timerSequence++, action).also { timers.add(it) }
             }
         if (idle) LockSupport.unpark(runner)
@@ -176,13 +183,13 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
             val due =
                 timersLock.withLock {
                     val head = timers.peek() ?: return
-                    if (head.disposed) {
-                        timers.poll()
-                        null
-                    } else if (head.deadline - System.nanoTime() <= 0) {
-                        timers.poll()
+                    if (!head.disposed && head.deadline - System.nanoTime() > 0) return
+                    timers.poll()
+                    if (head.take()) {
+                        head
                     } else {
-                        return
+                        disposedTimers.decrementAndGet()
+                        null
                     }
                 } ?: continue
             runSafely(due.action)
@@ -195,15 +202,22 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
             return (head.deadline - System.nanoTime()).coerceAtLeast(0)
         }
 
-    private class Timer(val deadline: Long, val sequence: Long, val action: Runnable) :
+    private inner class Timer(val deadline: Long, val sequence: Long, val action: Runnable) :
         Comparable<Timer>, DisposableHandle {
-        // Cancelled timers stay in the heap until they reach its head: removal from a binary heap
-        // is O(n).
-        @Volatile var disposed = false
+        // Disposed timers stay in the heap until they reach its head or a sweep: removal from a
+        // binary heap is O(n). The state tells a disposal apart from a timer taken to run, so
+        // that only timers still in the heap are counted as disposed.
+        @JvmField @Volatile var state = PENDING // not private: updated through STATE
+
+        val disposed: Boolean
+            get() = state == DISPOSED
 
         override fun dispose() {
-            disposed = true
+            if (STATE.compareAndSet(this, PENDING, DISPOSED)) disposedTimers.incrementAndGet()
         }
+
+        /** Claims the timer, taken out of the heap, for running; false if it was disposed. */
+        fun take(): Boolean = STATE.compareAndSet(this, PENDING, TAKEN)
 
         override fun compareTo(other: Timer): Int {
             val byDeadline = (deadline - other.deadline).compareTo(0)
@@ -214,7 +228,12 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
     public companion object {
         private const val MAX_DELAY_MILLIS = Long.MAX_VALUE / 2_000_000
         private const val MAX_DELAY_NANOS = Long.MAX_VALUE / 2 // no overflow when added to nanoTime
-        private const val SWEEP_EVERY = 4096
+        private const val SWEEP_AT_LEAST = 1024
+        private const val PENDING = 0
+        private const val DISPOSED = 1
+        private const val TAKEN = 2
+        private val STATE =
+            AtomicIntegerFieldUpdater.newUpdater(Timer::class.java, "state")
         private val RUNNING = ThreadLocal<LoopDispatcher>()
 
         /** The loop this thread is running, or null. */

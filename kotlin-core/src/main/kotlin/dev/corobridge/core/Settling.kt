@@ -1,8 +1,7 @@
 package dev.corobridge.core
 
 import java.util.concurrent.CompletableFuture
-import java.util.concurrent.atomic.AtomicBoolean
-import java.util.concurrent.atomic.AtomicInteger
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater
 import java.util.function.BiConsumer
 import kotlin.coroutines.resume
 import kotlinx.coroutines.CancellableContinuation
@@ -56,18 +55,48 @@ private class FutureWaiter(@Volatile var continuation: CancellableContinuation<U
 internal suspend fun awaitAll(futures: List<CompletableFuture<*>>, stopAtFailure: Boolean): Int {
     if (futures.isEmpty()) return -1
     return suspendCancellableCoroutine { continuation ->
-        val remaining = AtomicInteger(futures.size)
-        val resumed = AtomicBoolean()
-        futures.forEachIndexed { index, future ->
-            future.whenSettled {
-                val failed = stopAtFailure && future.isCompletedExceptionally
-                if (
-                    (failed || remaining.decrementAndGet() == 0) &&
-                        resumed.compareAndSet(false, true)
-                ) {
-                    continuation.resume(if (failed) index else -1)
-                }
+        val waiter = AllSettled(futures, stopAtFailure, continuation)
+        for (future in futures) {
+            val coroutine = (future as? TaskFuture<*>)?.coroutine
+            if (coroutine != null) coroutine.invokeOnCompletion(waiter) else future.whenComplete(waiter)
+        }
+    }
+}
+
+/**
+ * One waiter registered with every future of an [awaitAll]: a gather of a million tasks costs a
+ * completion node per task and nothing more.
+ */
+private class AllSettled(
+    private val futures: List<CompletableFuture<*>>,
+    private val stopAtFailure: Boolean,
+    private val continuation: CancellableContinuation<Int>,
+) : (Throwable?) -> Unit, BiConsumer<Any?, Throwable?> {
+    @Volatile private var remaining = futures.size
+    @Volatile private var resumed = 0
+
+    /** A task's coroutine completed; [cause] is set when it failed or was cancelled. */
+    override fun invoke(cause: Throwable?) = settledOne(failed = cause != null)
+
+    /** A plain future completed. */
+    override fun accept(value: Any?, failure: Throwable?) = settledOne(failed = failure != null)
+
+    private fun settledOne(failed: Boolean) {
+        if (failed && stopAtFailure) {
+            // Which one failed is found by looking: the shared waiter is not told.
+            val index = futures.indexOfFirst { it.isCompletedExceptionally && it.isSettled() }
+            if (index >= 0) {
+                if (RESUMED.compareAndSet(this, 0, 1)) continuation.resume(index)
+                return
             }
         }
+        if (REMAINING.decrementAndGet(this) == 0 && RESUMED.compareAndSet(this, 0, 1)) {
+            continuation.resume(-1)
+        }
+    }
+
+    private companion object {
+        private val REMAINING = AtomicIntegerFieldUpdater.newUpdater(AllSettled::class.java, "remaining")
+        private val RESUMED = AtomicIntegerFieldUpdater.newUpdater(AllSettled::class.java, "resumed")
     }
 }
