@@ -16,8 +16,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One launch+await round trip, in nanoseconds: {@value #ROUND_TRIPS} sequential round trips per
  * invocation, so that starting the event loop ({@code Async.run}, {@code runBlocking}) is
- * amortised. Compare {@link #corobridgeJavaBody} with {@link #kotlinxAsyncAwait} (the baseline);
- * virtual threads and {@code CompletableFuture} are the JDK's own answers.
+ * amortised. Compare {@link #corobridgeJavaBody} (a Java body awaiting a Java body) and {@link
+ * #corobridgeKotlinBody} (corobridge tasks started and awaited from Kotlin, future style) with
+ * {@link #kotlinxAsyncAwait} (the baseline); virtual threads and {@code CompletableFuture} are the
+ * JDK's own answers.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -42,6 +44,13 @@ public class RoundTripBenchmark {
     @OperationsPerInvocation(ROUND_TRIPS)
     public long corobridgeJavaBody() throws Exception {
         return Workloads.corobridgeRoundTrips(ROUND_TRIPS);
+    }
+
+    /** {@code startTask { 1 }.awaitOwned()} inside one {@code runBlocking}, in Kotlin. */
+    @Benchmark
+    @OperationsPerInvocation(ROUND_TRIPS)
+    public long corobridgeKotlinBody() {
+        return KotlinMicro.startTaskRoundTrips(ROUND_TRIPS);
     }
 
     /** {@code async { 1 }.await()} inside one {@code runBlocking}, in Kotlin. */
