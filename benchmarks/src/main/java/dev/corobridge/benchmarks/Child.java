@@ -6,29 +6,31 @@ import java.util.concurrent.TimeUnit;
  * One run of one workload on one JVM contender, in a process of its own: the side-by-side harness
  * starts this class and reads the {@link Measurement} line it prints.
  *
- * <p>Arguments: {@code CONTENDER WORKLOAD SIZE SLEEP_MILLIS MODE}, where {@code MODE} is {@code
- * time} (wall, CPU and peak RSS of one cold run) or {@code heap} (retained heap per task: used heap
- * after GC with every task suspended, minus the heap before the workload, divided by {@code SIZE};
- * a small run first loads the classes so that they are not counted).
+ * <p>Arguments: {@code CONTENDER WORKLOAD SIZE BATCHES SLEEP_MILLIS MODE}, where {@code BATCHES} is
+ * 1 except for {@link Workload#YIELD_BATCHES} and {@code MODE} is {@code time} (wall, CPU and peak
+ * RSS of one cold run) or {@code heap} (retained heap per task: used heap after GC with every task
+ * suspended, minus the heap before the workload, divided by {@code SIZE}; a small run first loads
+ * the classes so that they are not counted).
  */
 public final class Child {
     private Child() {}
 
     /** Runs one measurement and prints its result line. */
     public static void main(String[] args) throws Exception {
-        if (args.length != 5) {
+        if (args.length != 6) {
             throw new IllegalArgumentException(
-                    "usage: Child CONTENDER WORKLOAD SIZE SLEEP_MILLIS time|heap");
+                    "usage: Child CONTENDER WORKLOAD SIZE BATCHES SLEEP_MILLIS time|heap");
         }
         Contender contender = Contender.valueOf(args[0]);
         Workload workload = Workload.valueOf(args[1]);
         int size = Integer.parseInt(args[2]);
-        long sleepMillis = Long.parseLong(args[3]);
-        boolean heap = args[4].equals("heap");
+        int batches = Integer.parseInt(args[3]);
+        long sleepMillis = Long.parseLong(args[4]);
+        boolean heap = args[5].equals("heap");
         Measurement result =
                 heap
                         ? measureHeap(contender, workload, size, sleepMillis)
-                        : measureTime(contender, workload, size, sleepMillis);
+                        : measureTime(contender, workload, size, batches, sleepMillis);
         System.out.println(result.toLine());
         System.out.flush();
         // Leftover pool threads (kotlinx's Default, the common pool) must not keep us waiting.
@@ -37,13 +39,14 @@ public final class Child {
 
     /** Wall and CPU time of one run, and the peak RSS of the process after it. */
     static Measurement measureTime(
-            Contender contender, Workload workload, int size, long sleepMillis) throws Exception {
+            Contender contender, Workload workload, int size, int batches, long sleepMillis)
+            throws Exception {
         double cpuBefore = ProcessStats.cpuNanos();
         long start = System.nanoTime();
-        long checksum = Workloads.run(contender, workload, size, sleepMillis, () -> {});
+        long checksum = Workloads.run(contender, workload, size, batches, sleepMillis, () -> {});
         long wall = System.nanoTime() - start;
         double cpu = ProcessStats.cpuNanos() - cpuBefore;
-        check(checksum, size);
+        check(checksum, (long) size * batches);
         return new Measurement(wall, cpu, ProcessStats.peakRssBytes(), Double.NaN);
     }
 
@@ -78,9 +81,9 @@ public final class Child {
         return new Measurement(Double.NaN, Double.NaN, Double.NaN, perTask);
     }
 
-    private static void check(long checksum, int size) {
-        if (checksum != size) {
-            throw new IllegalStateException("checksum " + checksum + ", expected " + size);
+    private static void check(long checksum, long tasks) {
+        if (checksum != tasks) {
+            throw new IllegalStateException("checksum " + checksum + ", expected " + tasks);
         }
     }
 }

@@ -1,14 +1,23 @@
 package dev.corobridge.benchmarks;
 
-/** A system the harness measures; each runs every workload in its own process. */
+/** A system the harness measures; each runs each of its workloads in a process of its own. */
 public enum Contender {
     /** corobridge with direct-style Java bodies: {@code Async.launch(() -> ...).await()}. */
     COROBRIDGE("corobridge (Java bodies)"),
+    /**
+     * corobridge without a Java body per task: {@code Async.sleep} and {@code Async.yieldNow} tasks
+     * gathered inside {@code Async.run}, and round trips from Kotlin through {@code startTask} and
+     * {@code awaitOwned} ({@link CorobridgeKotlin}).
+     */
+    COROBRIDGE_FUTURES("corobridge (future style)"),
     /** Raw kotlinx-coroutines in Kotlin, the baseline of every ratio: {@link KotlinBaseline}. */
     KOTLINX("raw kotlinx"),
     /** One virtual thread per task (JDK 21+): {@code start()} + {@code join()}. */
     VIRTUAL_THREADS("virtual threads"),
-    /** Plain {@code CompletableFuture}: {@code supplyAsync}, {@code delayedExecutor}. */
+    /**
+     * Plain {@code CompletableFuture}: {@code supplyAsync}, {@code delayedExecutor}. It has no
+     * {@link Workload#YIELD_BATCHES}: a future cannot yield.
+     */
     COMPLETABLE_FUTURE("CompletableFuture"),
     /** Python asyncio, run by {@code python3} (when present) from {@code asyncio_workload.py}. */
     ASYNCIO("asyncio");
@@ -22,6 +31,11 @@ public enum Contender {
     /** The name shown in the table. */
     public String label() {
         return label;
+    }
+
+    /** Whether this contender has a version of {@code workload}; if not, it has no row for it. */
+    public boolean runs(Workload workload) {
+        return !(this == COMPLETABLE_FUTURE && workload == Workload.YIELD_BATCHES);
     }
 
     /** Whether this contender runs in a JVM (and so in-process in tests). */

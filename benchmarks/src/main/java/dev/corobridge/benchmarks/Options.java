@@ -14,19 +14,24 @@ import org.jspecify.annotations.Nullable;
  *
  * @param sleeps tasks in {@link Workload#SLEEPS}
  * @param roundTrips round trips in {@link Workload#ROUND_TRIPS}
+ * @param batches batches in {@link Workload#YIELD_BATCHES}
+ * @param batchSize tasks per batch in {@link Workload#YIELD_BATCHES}
  * @param runs runs per system and workload; the table shows medians
  * @param sleepMillis how long each task of {@link Workload#SLEEPS} sleeps in timing runs
  * @param heapSleepMillis how long each task sleeps in retained-heap runs: long enough to start
  *     every task and collect the heap before the first one wakes
  * @param contenders the systems to run (unavailable ones are skipped at run time)
  * @param workloads the workloads to run
- * @param out where to write the Markdown report, or null to print it only
+ * @param out where to write the Markdown report, or null to write nothing (the chart goes next to
+ *     it: {@link #chartOut})
  * @param jvmOptions options for every child JVM
  * @param arguments the command line as given, for the report's "rerun" line
  */
 public record Options(
         int sleeps,
         int roundTrips,
+        int batches,
+        int batchSize,
         int runs,
         long sleepMillis,
         long heapSleepMillis,
@@ -38,16 +43,22 @@ public record Options(
 
     static final String USAGE =
             """
-            usage: SideBySide [--sleeps N] [--round-trips M] [--runs R] [--sleep-ms MS] [--heap-sleep-ms MS]
-                              [--systems corobridge,kotlinx,virtual_threads,completable_future,asyncio]
-                              [--workloads sleeps,round_trips] [--jvm-opt OPTION]... [--out FILE | --no-write]
-            defaults: --sleeps 100000 --round-trips 100000 --runs 3 --sleep-ms 1000 --heap-sleep-ms 10000, all systems,
-                      --out docs/benchmarks.md (found from the working directory up)""";
+            usage: SideBySide [--sleeps N] [--round-trips M] [--batches B] [--batch-size T] [--runs R]
+                              [--sleep-ms MS] [--heap-sleep-ms MS]
+                              [--systems corobridge,corobridge_futures,kotlinx,virtual_threads,completable_future,asyncio]
+                              [--workloads sleeps,round_trips,yield_batches] [--jvm-opt OPTION]...
+                              [--out FILE | --no-write]
+            defaults: --sleeps 1000000 --round-trips 1000000 --batches 100 --batch-size 10000 --runs 3
+                      --sleep-ms 1000 --heap-sleep-ms 10000, all systems and workloads,
+                      --out docs/benchmarks.md (found from the working directory up; the chart goes
+                      next to it, docs/benchmarks.svg)""";
 
     /** Parses {@code args}; {@code IllegalArgumentException} with the usage on a bad one. */
     public static Options parse(String... args) {
-        int sleeps = 100_000;
-        int roundTrips = 100_000;
+        int sleeps = 1_000_000;
+        int roundTrips = 1_000_000;
+        int batches = 100;
+        int batchSize = 10_000;
         int runs = 3;
         long sleepMillis = 1_000;
         long heapSleepMillis = 10_000;
@@ -68,6 +79,8 @@ public record Options(
             switch (arg) {
                 case "--sleeps" -> sleeps = positive(arg, value);
                 case "--round-trips" -> roundTrips = positive(arg, value);
+                case "--batches" -> batches = positive(arg, value);
+                case "--batch-size" -> batchSize = positive(arg, value);
                 case "--runs" -> runs = positive(arg, value);
                 case "--sleep-ms" -> sleepMillis = positive(arg, value);
                 case "--heap-sleep-ms" -> heapSleepMillis = positive(arg, value);
@@ -82,6 +95,8 @@ public record Options(
         return new Options(
                 sleeps,
                 roundTrips,
+                batches,
+                batchSize,
                 runs,
                 sleepMillis,
                 heapSleepMillis,
@@ -92,9 +107,35 @@ public record Options(
                 List.of(args));
     }
 
-    /** The size of {@code workload}. */
+    /** The size of {@code workload}: its task count, or for batches the tasks per batch. */
     int size(Workload workload) {
-        return workload == Workload.SLEEPS ? sleeps : roundTrips;
+        return switch (workload) {
+            case SLEEPS -> sleeps;
+            case ROUND_TRIPS -> roundTrips;
+            case YIELD_BATCHES -> batchSize;
+        };
+    }
+
+    /** How many times {@code workload} runs {@link #size} tasks: 1 unless it runs in batches. */
+    int batches(Workload workload) {
+        return workload == Workload.YIELD_BATCHES ? batches : 1;
+    }
+
+    /**
+     * The tasks {@code workload} finishes in all: its checksum, and the divisor of per-task rows.
+     */
+    long tasks(Workload workload) {
+        return (long) size(workload) * batches(workload);
+    }
+
+    /** Where the chart goes: next to the Markdown report, named like it, or null if nowhere. */
+    @Nullable Path chartOut() {
+        if (out == null) {
+            return null;
+        }
+        String name = out.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return out.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".svg");
     }
 
     private static int positive(String option, String value) {

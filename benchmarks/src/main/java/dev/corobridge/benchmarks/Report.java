@@ -11,10 +11,16 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleFunction;
 import java.util.function.ToDoubleFunction;
 
-/** The harness's Markdown: one table per workload, and the document around them. */
+/**
+ * The harness's Markdown: one table per workload, and the document around them. Its medians and
+ * formats are also the chart's ({@link Chart}).
+ */
 final class Report {
+    private static final String RATIO = "× kotlinx";
+
     private Report() {}
 
     /** One table per workload: medians, and the median of per-run ratios to raw kotlinx. */
@@ -23,43 +29,86 @@ final class Report {
         for (Workload workload : options.workloads()) {
             var times = results.times().getOrDefault(workload, Map.of());
             var heaps = results.heaps().getOrDefault(workload, Map.of());
-            boolean sleeps = workload == Workload.SLEEPS;
-            int size = options.size(workload);
-            md.append(String.format(Locale.ROOT, "### %,d %s", size, workload.description()));
-            if (sleeps) {
-                md.append(String.format(Locale.ROOT, " (%,d ms each)", options.sleepMillis()));
-            }
-            md.append("\n\n| system | wall | × kotlinx | CPU | × kotlinx | peak RSS | × kotlinx |");
-            md.append(sleeps ? " retained heap / task | × kotlinx |\n" : " wall / round trip |\n");
-            md.append(
-                    sleeps
-                            ? "|---|---|---|---|---|---|---|---|---|\n"
-                            : "|---|---|---|---|---|---|---|---|\n");
+            List<String> header =
+                    new ArrayList<>(
+                            List.of("system", "wall", RATIO, "CPU", RATIO, "peak RSS", RATIO));
+            header.addAll(
+                    switch (workload) {
+                        case SLEEPS -> List.of("retained heap / task", RATIO);
+                        case ROUND_TRIPS -> List.of("wall / round trip");
+                        case YIELD_BATCHES -> List.of("tasks/s");
+                    });
+            md.append("### ").append(heading(options, workload)).append("\n\n");
+            md.append(row(header)).append("|").append("---|".repeat(header.size())).append("\n");
             var baseTimes = times.getOrDefault(Contender.KOTLINX, List.of());
             var baseHeaps = heaps.getOrDefault(Contender.KOTLINX, List.of());
-            for (Contender contender : results.contenders()) {
+            for (Contender contender : results.contenders(workload)) {
                 var runs = times.getOrDefault(contender, List.of());
-                md.append("| ").append(contender.label()).append(" | ");
-                md.append(cell(runs, baseTimes, Measurement::wallNanos, Report::duration));
-                md.append(cell(runs, baseTimes, Measurement::cpuNanos, Report::duration));
-                md.append(cell(runs, baseTimes, Measurement::peakRssBytes, Report::mebibytes));
-                if (sleeps) {
-                    md.append(
-                            cell(
-                                    heaps.getOrDefault(contender, List.of()),
-                                    baseHeaps,
-                                    Measurement::heapPerTaskBytes,
-                                    Report::bytes));
-                } else {
-                    md.append(duration(median(values(runs, Measurement::wallNanos)) / size))
-                            .append(" | ");
+                List<String> cells = new ArrayList<>(List.of(contender.label()));
+                cells.addAll(cell(runs, baseTimes, Measurement::wallNanos, Report::duration));
+                cells.addAll(cell(runs, baseTimes, Measurement::cpuNanos, Report::duration));
+                cells.addAll(cell(runs, baseTimes, Measurement::peakRssBytes, Report::mebibytes));
+                double wallPerTask = wallPerTask(options, results, workload, contender);
+                switch (workload) {
+                    case SLEEPS ->
+                            cells.addAll(
+                                    cell(
+                                            heaps.getOrDefault(contender, List.of()),
+                                            baseHeaps,
+                                            Measurement::heapPerTaskBytes,
+                                            Report::bytes));
+                    case ROUND_TRIPS -> cells.add(duration(wallPerTask));
+                    case YIELD_BATCHES -> cells.add(rate(1e9 / wallPerTask));
                 }
-                md.setLength(md.length() - 1);
-                md.append("\n");
+                md.append(row(cells));
             }
             md.append("\n");
         }
         return md.toString();
+    }
+
+    /** What {@code workload} did at the sizes of {@code options}: a table's or a panel's title. */
+    static String heading(Options options, Workload workload) {
+        return switch (workload) {
+            case SLEEPS ->
+                    String.format(
+                            Locale.ROOT,
+                            "%,d %s (%,d ms each)",
+                            options.size(workload),
+                            workload.description(),
+                            options.sleepMillis());
+            case ROUND_TRIPS ->
+                    String.format(
+                            Locale.ROOT, "%,d %s", options.size(workload), workload.description());
+            case YIELD_BATCHES ->
+                    String.format(
+                            Locale.ROOT,
+                            "%,d × %,d %s",
+                            options.batches(workload),
+                            options.size(workload),
+                            workload.description());
+        };
+    }
+
+    /** Median wall time of {@code contender}'s runs of {@code workload}, per task finished. */
+    static double wallPerTask(
+            Options options, SideBySide.Results results, Workload workload, Contender contender) {
+        var runs =
+                results.times().getOrDefault(workload, Map.of()).getOrDefault(contender, List.of());
+        return median(values(runs, Measurement::wallNanos)) / options.tasks(workload);
+    }
+
+    /** Median retained heap per sleeping task of {@code contender} (its heap runs). */
+    static double heapPerTask(SideBySide.Results results, Contender contender) {
+        var runs =
+                results.heaps()
+                        .getOrDefault(Workload.SLEEPS, Map.of())
+                        .getOrDefault(contender, List.of());
+        return median(values(runs, Measurement::heapPerTaskBytes));
+    }
+
+    private static String row(List<String> cells) {
+        return "| " + String.join(" | ", cells) + " |\n";
     }
 
     /** The whole of {@code docs/benchmarks.md}. */
@@ -87,7 +136,7 @@ final class Report {
 
                 ## Results
 
-                %s
+                %s%s
                 ## What is measured
 
                 - **wall**: the workload alone, from its first task to the last result, in one cold
@@ -101,16 +150,28 @@ final class Report {
                   its sleep, minus the heap before, divided by the task count. asyncio: resident set growth
                   after `gc.collect()` instead (Python has no comparable heap counter). Blank if the
                   probe outlasted the sleep.
-                - Systems: corobridge runs direct-style Java bodies (`Async.launch(() -> ...).await()`
-                  inside `Async.run`); raw kotlinx is `KotlinBaseline.kt` (`runBlocking`, `launch`,
-                  `async { 1 }.await()`); virtual threads `start()` + `join()`; `CompletableFuture`
-                  uses `delayedExecutor` for sleeps and `supplyAsync(...).join()` for round trips;
-                  asyncio `create_task` + `gather` / `await`.
+                - **wall / round trip**: median wall divided by the round trips. **tasks/s**: all the
+                  tasks of all the batches divided by the median wall. The chart's time panels show
+                  the median wall divided by the tasks finished, each panel scaled to its largest bar.
+
+                ### Systems
+
+                The code of every cell: `Workloads.java`, `KotlinBaseline.kt` and `CorobridgeKotlin.kt`
+                in `benchmarks/src/main`, and `asyncio_workload.py` in its resources.
+
+                | system | sleeps | round trips | yield batches (each batch gathered) |
+                |---|---|---|---|
+                | corobridge (Java bodies) | in one `Async.run`: `Async.launch(() -> Async.sleep(d).await())` per task, `Async.gather` | in one `Async.run`: `Async.launch(() -> 1).await()` | in one `Async.run`: `Async.launch(() -> Async.yieldNow().await())` per task, `Async.gather` |
+                | corobridge (future style) | in one `Async.run`: `Async.sleep(d)` per task (no body), `Async.gather` | Kotlin, in `runBlocking`: `startTask { 1 }.awaitOwned()` (`dev.corobridge.kotlin`) | in one `Async.run`: `Async.yieldNow()` per task (no body), `Async.gather` |
+                | raw kotlinx | in `runBlocking`: `launch { delay(d) }` per task, `joinAll` | in `runBlocking`: `async { 1 }.await()` | in `runBlocking`: `List(n) { async { yield() } }.awaitAll()` |
+                | virtual threads | a thread per task that `Thread.sleep`s, all joined | a thread that adds 1: `start()` + `join()` | a thread per task that `Thread.yield()`s, all joined |
+                | CompletableFuture | `runAsync(() -> {}, delayedExecutor(d))` per task, `allOf(...).join()` | `supplyAsync(() -> 1).join()` on the common pool | no row: a future cannot yield |
+                | asyncio | `create_task(sleep(d))` per task, `gather` | `await create_task(one())` | `gather(*[create_task(sleep(0)) ...])` |
 
                 ## Rerun
 
                 ```
-                mvn -q -B -pl benchmarks -am compile exec:java -Dexec.args="%s"
+                %s
                 ```
 
                 `--help`-style usage:
@@ -136,17 +197,36 @@ final class Report {
                         kotlin.KotlinVersion.CURRENT,
                         kotlinxVersion(),
                         python,
+                        chartLine(options),
                         tables,
                         options.heapSleepMillis(),
-                        String.join(" ", options.arguments()),
+                        rerunCommand(options),
                         Options.USAGE);
     }
 
-    private static String cell(
+    /** The Markdown image of the chart written next to the report, or nothing if none is. */
+    private static String chartLine(Options options) {
+        Path chart = options.chartOut();
+        return chart == null
+                ? ""
+                : "![Retained heap per task and wall time per task, one bar per system]("
+                        + chart.getFileName()
+                        + ")\n\n";
+    }
+
+    private static String rerunCommand(Options options) {
+        String command = "mvn -q -B -pl benchmarks -am compile exec:java";
+        return options.arguments().isEmpty()
+                ? command
+                : command + " -Dexec.args=\"" + String.join(" ", options.arguments()) + "\"";
+    }
+
+    /** The median of {@code metric} and the median of its per-run ratios to {@code base}. */
+    private static List<String> cell(
             List<Measurement> runs,
             List<Measurement> base,
             ToDoubleFunction<Measurement> metric,
-            java.util.function.DoubleFunction<String> format) {
+            DoubleFunction<String> format) {
         double median = median(values(runs, metric));
         List<Double> ratios = new ArrayList<>();
         for (int i = 0; i < Math.min(runs.size(), base.size()); i++) {
@@ -156,10 +236,9 @@ final class Report {
             }
         }
         double ratio = median(ratios);
-        return format.apply(median)
-                + " | "
-                + (Double.isNaN(ratio) ? "–" : String.format(Locale.ROOT, "%.2f×", ratio))
-                + " | ";
+        return List.of(
+                format.apply(median),
+                Double.isNaN(ratio) ? "–" : String.format(Locale.ROOT, "%.2f×", ratio));
     }
 
     private static List<Double> values(
@@ -210,6 +289,10 @@ final class Report {
 
     static String bytes(double bytes) {
         return Double.isNaN(bytes) ? "–" : String.format(Locale.ROOT, "%,.0f B", bytes);
+    }
+
+    static String rate(double perSecond) {
+        return Double.isNaN(perSecond) ? "–" : String.format(Locale.ROOT, "%,.0f", perSecond);
     }
 
     private static String kotlinxVersion() {

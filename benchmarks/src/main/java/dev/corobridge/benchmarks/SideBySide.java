@@ -19,14 +19,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * The side-by-side macro harness: runs each workload through each system, every run in a fresh
  * process (a JVM with this classpath, or {@code python3}), and prints a Markdown table of medians
- * with ratios to raw kotlinx, which it also writes to {@code docs/benchmarks.md}.
+ * with ratios to raw kotlinx, which it also writes to {@code docs/benchmarks.md}, with a chart of
+ * the per-task figures in {@code docs/benchmarks.svg}.
  *
  * <p>Runs are interleaved (run 1 of every system, then run 2, ...) and each ratio is the median of
  * the per-run ratios, so that a noisy neighbour slows both sides of a pair alike. Options: see
  * {@link Options#USAGE}.
  *
  * <pre>{@code
- * mvn -q -B -pl benchmarks -am compile exec:java -Dexec.args="--sleeps 100000 --round-trips 100000 --runs 3"
+ * mvn -q -B -pl benchmarks -am compile exec:java -Dexec.args="--sleeps 100000 --round-trips 100000 --batches 10"
  * }</pre>
  */
 public final class SideBySide {
@@ -45,11 +46,13 @@ public final class SideBySide {
         Results results = measure(options);
         String table = Report.tables(options, results);
         System.out.println(table);
-        if (options.out() != null) {
-            Path out = options.out();
+        Path out = options.out();
+        Path chart = options.chartOut();
+        if (out != null && chart != null) {
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, Report.document(options, results, table));
-            System.err.println("wrote " + out);
+            Files.writeString(chart, Chart.svg(options, results));
+            System.err.println("wrote " + out + " and " + chart);
         }
     }
 
@@ -60,7 +63,13 @@ public final class SideBySide {
             List<Contender> contenders,
             Optional<String> pythonVersion,
             String loadAtStart,
-            String loadAtEnd) {}
+            String loadAtEnd) {
+
+        /** The contenders with a row for {@code workload}: measured, and able to run it. */
+        List<Contender> contenders(Workload workload) {
+            return contenders.stream().filter(contender -> contender.runs(workload)).toList();
+        }
+    }
 
     static Results measure(Options options) throws IOException, InterruptedException {
         String loadAtStart = loadAverage();
@@ -81,6 +90,9 @@ public final class SideBySide {
         for (int run = 1; run <= options.runs(); run++) {
             for (Workload workload : options.workloads()) {
                 for (Contender contender : contenders) {
+                    if (!contender.runs(workload)) {
+                        continue; // no row: see Contender.runs
+                    }
                     String what = workload + " " + contender + " run " + run;
                     times.computeIfAbsent(workload, w -> new EnumMap<>(Contender.class))
                             .computeIfAbsent(contender, c -> new ArrayList<>())
@@ -109,6 +121,7 @@ public final class SideBySide {
                 List.of(
                         workload.name(),
                         Integer.toString(options.size(workload)),
+                        Integer.toString(options.batches(workload)),
                         Long.toString(
                                 mode.equals("heap")
                                         ? options.heapSleepMillis()

@@ -1,11 +1,16 @@
 package dev.corobridge.benchmarks;
 
-/** A workload of the side-by-side harness, sized by a task count. */
+/** A workload of the side-by-side harness, sized by a task count (and, for batches, a count). */
 public enum Workload {
     /** {@code size} concurrent sleeps (1 s by default), started together and gathered. */
     SLEEPS("concurrent sleeps, gathered"),
     /** {@code size} sequential launch+await round trips of a task that returns 1. */
-    ROUND_TRIPS("sequential launch+await round trips");
+    ROUND_TRIPS("sequential launch+await round trips"),
+    /**
+     * {@code batches} batches of {@code size} tasks that each yield once; each batch is gathered
+     * before the next starts. Measures task creation and scheduling throughput, without timers.
+     */
+    YIELD_BATCHES("tasks that each yield once, gathered batch by batch");
 
     private final String description;
 

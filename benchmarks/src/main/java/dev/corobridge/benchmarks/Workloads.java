@@ -22,8 +22,9 @@ public final class Workloads {
     private Workloads() {}
 
     /**
-     * Runs {@code workload} at {@code size} on a JVM contender. For {@link Workload#SLEEPS}, {@code
-     * whileSuspended} runs once every task has been started and is sleeping.
+     * Runs {@code workload} at {@code size} on a JVM contender, as one batch. For {@link
+     * Workload#SLEEPS}, {@code whileSuspended} runs once every task has been started and is
+     * sleeping.
      */
     public static long run(
             Contender contender,
@@ -32,10 +33,36 @@ public final class Workloads {
             long sleepMillis,
             Runnable whileSuspended)
             throws Exception {
+        return run(contender, workload, size, 1, sleepMillis, whileSuspended);
+    }
+
+    /**
+     * Runs {@code workload} on a JVM contender: {@code batches} batches of {@code size} tasks for
+     * {@link Workload#YIELD_BATCHES}, {@code size} tasks otherwise ({@code batches} is then
+     * ignored). For {@link Workload#SLEEPS}, {@code whileSuspended} runs once every task has been
+     * started and is sleeping.
+     *
+     * @throws UnsupportedOperationException if {@code contender} has no version of {@code workload}
+     *     ({@link Contender#runs}) or does not run on the JVM
+     */
+    public static long run(
+            Contender contender,
+            Workload workload,
+            int size,
+            int batches,
+            long sleepMillis,
+            Runnable whileSuspended)
+            throws Exception {
+        if (!contender.onJvm() || !contender.runs(workload)) {
+            throw new UnsupportedOperationException(
+                    contender + " has no " + workload + " on the JVM");
+        }
         return switch (workload) {
             case SLEEPS ->
                     switch (contender) {
                         case COROBRIDGE -> corobridgeSleeps(size, sleepMillis, whileSuspended);
+                        case COROBRIDGE_FUTURES ->
+                                corobridgeFutureSleeps(size, sleepMillis, whileSuspended);
                         case KOTLINX -> {
                             KotlinBaseline.sleepsGathered(size, sleepMillis, whileSuspended);
                             yield size;
@@ -43,15 +70,24 @@ public final class Workloads {
                         case VIRTUAL_THREADS ->
                                 virtualThreadSleeps(size, sleepMillis, whileSuspended);
                         case COMPLETABLE_FUTURE -> futureSleeps(size, sleepMillis, whileSuspended);
-                        case ASYNCIO -> throw notOnJvm(contender);
+                        case ASYNCIO -> throw new AssertionError(contender);
                     };
             case ROUND_TRIPS ->
                     switch (contender) {
                         case COROBRIDGE -> corobridgeRoundTrips(size);
+                        case COROBRIDGE_FUTURES -> CorobridgeKotlin.roundTrips(size);
                         case KOTLINX -> KotlinBaseline.roundTrips(size);
                         case VIRTUAL_THREADS -> virtualThreadRoundTrips(size);
                         case COMPLETABLE_FUTURE -> futureRoundTrips(size);
-                        case ASYNCIO -> throw notOnJvm(contender);
+                        case ASYNCIO -> throw new AssertionError(contender);
+                    };
+            case YIELD_BATCHES ->
+                    switch (contender) {
+                        case COROBRIDGE -> corobridgeYieldBatches(batches, size);
+                        case COROBRIDGE_FUTURES -> corobridgeFutureYieldBatches(batches, size);
+                        case KOTLINX -> KotlinBaseline.yieldBatches(batches, size);
+                        case VIRTUAL_THREADS -> virtualThreadYieldBatches(batches, size);
+                        case COMPLETABLE_FUTURE, ASYNCIO -> throw new AssertionError(contender);
                     };
         };
     }
@@ -88,13 +124,65 @@ public final class Workloads {
 
     /** {@code count} Java bodies that each yield once, gathered inside one {@code Async.run}. */
     public static long corobridgeGatherYielding(int count) throws Exception {
+        return corobridgeYieldBatches(1, count);
+    }
+
+    /**
+     * {@code batches} times: {@code batchSize} Java bodies that each yield once, gathered; all
+     * inside one {@code Async.run}. Returns the number of bodies that finished.
+     */
+    public static long corobridgeYieldBatches(int batches, int batchSize) throws Exception {
+        return Async.run(
+                () -> {
+                    long finished = 0;
+                    for (int batch = 0; batch < batches; batch++) {
+                        List<Task<@Nullable Void>> tasks = new ArrayList<>(batchSize);
+                        for (int i = 0; i < batchSize; i++) {
+                            tasks.add(Async.launch(() -> Async.yieldNow().await()));
+                        }
+                        finished += Async.gather(tasks).await().size();
+                    }
+                    return finished;
+                });
+    }
+
+    // --- corobridge, future style: tasks without a Java body each
+
+    /**
+     * {@code count} {@code Async.sleep} tasks, gathered inside one {@code Async.run}: the timers
+     * are the tasks, no body awaits them one by one.
+     */
+    public static long corobridgeFutureSleeps(int count, long sleepMillis, Runnable whileSuspended)
+            throws Exception {
+        Duration sleep = Duration.ofMillis(sleepMillis);
         return Async.run(
                 () -> {
                     List<Task<@Nullable Void>> tasks = new ArrayList<>(count);
                     for (int i = 0; i < count; i++) {
-                        tasks.add(Async.launch(() -> Async.yieldNow().await()));
+                        tasks.add(Async.sleep(sleep));
                     }
+                    Async.yieldNow().await(); // as in corobridgeSleeps: every task has started
+                    whileSuspended.run();
                     return (long) Async.gather(tasks).await().size();
+                });
+    }
+
+    /**
+     * {@code batches} times: a gather of {@code batchSize} {@code Async.yieldNow()} tasks, inside
+     * one {@code Async.run}. Returns the number of tasks that finished.
+     */
+    public static long corobridgeFutureYieldBatches(int batches, int batchSize) throws Exception {
+        return Async.run(
+                () -> {
+                    long finished = 0;
+                    for (int batch = 0; batch < batches; batch++) {
+                        List<Task<@Nullable Void>> tasks = new ArrayList<>(batchSize);
+                        for (int i = 0; i < batchSize; i++) {
+                            tasks.add(Async.yieldNow());
+                        }
+                        finished += Async.gather(tasks).await().size();
+                    }
+                    return finished;
                 });
     }
 
@@ -135,6 +223,28 @@ public final class Workloads {
         return sum[0];
     }
 
+    /**
+     * {@code batches} times: {@code batchSize} virtual threads that each {@code Thread.yield()},
+     * started together and joined. Returns the number of threads that finished.
+     */
+    public static long virtualThreadYieldBatches(int batches, int batchSize)
+            throws InterruptedException {
+        ThreadFactory factory = VirtualThreads.require();
+        long finished = 0;
+        for (int batch = 0; batch < batches; batch++) {
+            Thread[] threads = new Thread[batchSize];
+            for (int i = 0; i < batchSize; i++) {
+                threads[i] = factory.newThread(Thread::yield);
+                threads[i].start();
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            finished += batchSize;
+        }
+        return finished;
+    }
+
     // --- CompletableFuture
 
     /** {@code count} futures completed by {@code delayedExecutor} after the sleep, joined. */
@@ -164,9 +274,5 @@ public final class Workloads {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static UnsupportedOperationException notOnJvm(Contender contender) {
-        return new UnsupportedOperationException(contender + " does not run on the JVM");
     }
 }

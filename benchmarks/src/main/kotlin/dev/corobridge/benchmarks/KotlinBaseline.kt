@@ -36,8 +36,16 @@ object KotlinBaseline {
     }
 
     /** `count` concurrent `async { yield() }`, awaited together: a gather of yielding tasks. */
+    @JvmStatic fun gatherYielding(count: Int): Int = yieldBatches(1, count).toInt()
+
+    /**
+     * `batches` times: `batchSize` concurrent `async { yield() }`, awaited together before the next
+     * batch starts; all in one `runBlocking`. Returns the number of coroutines that finished.
+     */
     @JvmStatic
-    fun gatherYielding(count: Int): Int = runBlocking {
-        List(count) { async { yield() } }.awaitAll().size
+    fun yieldBatches(batches: Int, batchSize: Int): Long = runBlocking {
+        var finished = 0L
+        repeat(batches) { finished += List(batchSize) { async { yield() } }.awaitAll().size }
+        finished
     }
 }

@@ -1,6 +1,7 @@
 """One run of one side-by-side workload in Python asyncio; prints the harness's RESULT line.
 
-Usage: python3 asyncio_workload.py WORKLOAD SIZE SLEEP_MILLIS time|heap
+Usage: python3 asyncio_workload.py WORKLOAD SIZE BATCHES SLEEP_MILLIS time|heap
+(BATCHES is 1 except for YIELD_BATCHES: BATCHES gathers of SIZE tasks that each yield once.)
 Retained memory per task is measured as resident set growth (VmRSS after gc.collect()) while all
 tasks sleep: Python has no heap-size counter comparable to the JVM's.
 """
@@ -44,8 +45,17 @@ async def round_trips(size):
     return total
 
 
+async def yield_batches(batches, size):
+    finished = 0
+    for _ in range(batches):
+        finished += len(await asyncio.gather(*[asyncio.create_task(asyncio.sleep(0))
+                                               for _ in range(size)]))
+    return finished
+
+
 def main():
-    workload, size, sleep_ms, mode = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    workload, size, batches = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    sleep_ms, mode = int(sys.argv[4]), sys.argv[5]
     nan = float("nan")
     if mode == "heap":
         if workload != "SLEEPS":
@@ -68,12 +78,16 @@ def main():
     start = time.perf_counter_ns()
     if workload == "SLEEPS":
         checksum = asyncio.run(sleeps(size, sleep_ms / 1000, lambda: None))
-    else:
+    elif workload == "ROUND_TRIPS":
         checksum = asyncio.run(round_trips(size))
+    elif workload == "YIELD_BATCHES":
+        checksum = asyncio.run(yield_batches(batches, size))
+    else:
+        raise SystemExit(f"unknown workload {workload}")
     wall = time.perf_counter_ns() - start
     cpu = time.process_time_ns() - cpu_before
-    if checksum != size:
-        raise SystemExit(f"checksum {checksum}, expected {size}")
+    if checksum != size * batches:
+        raise SystemExit(f"checksum {checksum}, expected {size * batches}")
     print(f"RESULT wall_ns={wall} cpu_ns={cpu} peak_rss_bytes={status_bytes('VmHWM')} "
           f"heap_per_task_bytes=nan")
 

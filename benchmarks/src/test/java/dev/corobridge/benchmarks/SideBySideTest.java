@@ -1,22 +1,31 @@
 package dev.corobridge.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.w3c.dom.Element;
 
 /** Every workload of the harness, at a tiny size, in-process: the harness cannot rot unseen. */
 class SideBySideTest {
     static final int SIZE = 50;
+    static final int BATCHES = 3;
     static final long SLEEP_MILLIS = 20;
 
     @ParameterizedTest
@@ -25,12 +34,32 @@ class SideBySideTest {
     void everyWorkloadFinishesEveryTaskOnEveryJvmContender(Contender contender) throws Exception {
         assumeTrue(contender != Contender.VIRTUAL_THREADS || VirtualThreads.factory().isPresent());
         for (Workload workload : Workload.values()) {
+            if (!contender.runs(workload)) {
+                continue;
+            }
             int[] probes = {0};
             long checksum =
-                    Workloads.run(contender, workload, SIZE, SLEEP_MILLIS, () -> probes[0]++);
-            assertEquals(SIZE, checksum, workload + " checksum");
+                    Workloads.run(
+                            contender, workload, SIZE, BATCHES, SLEEP_MILLIS, () -> probes[0]++);
+            int batches = workload == Workload.YIELD_BATCHES ? BATCHES : 1;
+            assertEquals(SIZE * batches, checksum, workload + " checksum");
             assertEquals(workload == Workload.SLEEPS ? 1 : 0, probes[0], workload + " probes");
         }
+    }
+
+    @Test
+    void completableFutureHasNoYieldBatches() {
+        assertFalse(Contender.COMPLETABLE_FUTURE.runs(Workload.YIELD_BATCHES));
+        assertThrows(
+                UnsupportedOperationException.class,
+                () ->
+                        Workloads.run(
+                                Contender.COMPLETABLE_FUTURE,
+                                Workload.YIELD_BATCHES,
+                                SIZE,
+                                BATCHES,
+                                SLEEP_MILLIS,
+                                () -> {}));
     }
 
     @Test
@@ -43,7 +72,7 @@ class SideBySideTest {
     @Test
     @Timeout(30)
     void childMeasuresTimeAndRetainedHeap() throws Exception {
-        var time = Child.measureTime(Contender.KOTLINX, Workload.SLEEPS, SIZE, SLEEP_MILLIS);
+        var time = Child.measureTime(Contender.KOTLINX, Workload.SLEEPS, SIZE, 1, SLEEP_MILLIS);
         assertTrue(time.wallNanos() >= SLEEP_MILLIS * 1_000_000, "wall " + time.wallNanos());
         assertTrue(time.cpuNanos() >= 0, "cpu " + time.cpuNanos());
         var heap = Child.measureHeap(Contender.KOTLINX, Workload.SLEEPS, 1_000, 5_000);
@@ -59,6 +88,10 @@ class SideBySideTest {
                         "--sleeps",
                         "100",
                         "--round-trips",
+                        "100",
+                        "--batches",
+                        "3",
+                        "--batch-size",
                         "100",
                         "--sleep-ms",
                         "10",
@@ -88,25 +121,7 @@ class SideBySideTest {
     @Test
     void tableHasARowPerContenderWithRatiosToKotlinx() {
         var options = Options.parse("--runs", "1", "--no-write");
-        var run = new Measurement(2e9, 1e9, 1 << 20, 100);
-        var base = new Measurement(1e9, 1e9, 1 << 20, 50);
-        Map<Workload, Map<Contender, List<Measurement>>> times = new EnumMap<>(Workload.class);
-        for (Workload workload : Workload.values()) {
-            times.put(
-                    workload,
-                    new EnumMap<>(
-                            Map.of(
-                                    Contender.KOTLINX, List.of(base),
-                                    Contender.COROBRIDGE, List.of(run))));
-        }
-        var results =
-                new SideBySide.Results(
-                        times,
-                        Map.of(Workload.SLEEPS, times.get(Workload.SLEEPS)),
-                        List.of(Contender.COROBRIDGE, Contender.KOTLINX),
-                        Optional.empty(),
-                        "0.00 / 0.00 / 0.00",
-                        "0.00 / 0.00 / 0.00");
+        var results = fakeResults();
 
         String table = Report.tables(options, results);
         String document = Report.document(options, results, table);
@@ -118,12 +133,102 @@ class SideBySideTest {
                 table);
         assertTrue(table.contains("| raw kotlinx | 1.00 s | 1.00× |"), table);
         assertTrue(document.contains(table) && document.contains("Load average"), document);
+        assertFalse(document.contains("!["), "no chart is written with --no-write");
+    }
+
+    @Test
+    void yieldBatchesTableShowsTasksPerSecondAndNoCompletableFutureRow() {
+        var options = Options.parse("--batches", "100", "--batch-size", "10000", "--no-write");
+
+        String table = Report.tables(options, fakeResults());
+        String yieldTable = table.substring(table.indexOf("### 100 × 10,000 tasks"));
+
+        // 100 × 10,000 tasks in the corobridge row's 2 s wall
+        assertTrue(yieldTable.contains(" | tasks/s |\n"), yieldTable);
+        assertTrue(yieldTable.contains(" | 500,000 |\n"), yieldTable);
+        assertFalse(yieldTable.contains("CompletableFuture"), yieldTable);
+        assertTrue(table.contains("| CompletableFuture |"), table);
+    }
+
+    @Test
+    void chartHasABarPerSystemInEveryPanelAndIsWellFormedXml() throws Exception {
+        var options = Options.parse("--runs", "1", "--out", "reports/side-by-side.md");
+        var results = fakeResults();
+
+        String svg = Chart.svg(options, results);
+
+        var factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        var root =
+                factory.newDocumentBuilder()
+                        .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)))
+                        .getDocumentElement();
+        assertEquals("svg", root.getTagName());
+        var panels = root.getElementsByTagName("g");
+        // retained heap, then one wall-per-task panel per workload
+        assertEquals(1 + Workload.values().length, panels.getLength());
+        List<String> lastPanelBars = List.of();
+        for (int i = 0; i < panels.getLength(); i++) {
+            lastPanelBars = barTitles((Element) panels.item(i));
+            if (i < panels.getLength() - 1) {
+                assertEquals(3, lastPanelBars.size(), svg);
+            }
+        }
+        assertEquals(
+                List.of("corobridge (Java bodies): 2.0 µs", "raw kotlinx: 1.0 µs"),
+                lastPanelBars,
+                "yield batches: 2 s and 1 s for 100 × 10,000 tasks, and no CompletableFuture bar");
+        assertEquals(Path.of("reports/side-by-side.svg"), options.chartOut());
+        assertTrue(
+                Report.document(options, results, "").contains("](side-by-side.svg)"),
+                "the report shows the chart written next to it");
+    }
+
+    /** The titles of the bars of one chart panel, in order. */
+    private static List<String> barTitles(Element panel) {
+        List<String> titles = new ArrayList<>();
+        var rects = panel.getElementsByTagName("rect");
+        for (int i = 0; i < rects.getLength(); i++) {
+            var rect = (Element) rects.item(i);
+            if (rect.getAttribute("class").equals("bar")) {
+                titles.add(rect.getTextContent());
+            }
+        }
+        return titles;
+    }
+
+    /**
+     * corobridge (Java bodies) at twice raw kotlinx's time and heap in every workload, and
+     * CompletableFuture (which has no yield batches) alongside: one run each.
+     */
+    private static SideBySide.Results fakeResults() {
+        var run = new Measurement(2e9, 1e9, 1 << 20, 100);
+        var base = new Measurement(1e9, 1e9, 1 << 20, 50);
+        Map<Workload, Map<Contender, List<Measurement>>> times = new EnumMap<>(Workload.class);
+        for (Workload workload : Workload.values()) {
+            Map<Contender, List<Measurement>> byContender = new EnumMap<>(Contender.class);
+            byContender.put(Contender.KOTLINX, List.of(base));
+            byContender.put(Contender.COROBRIDGE, List.of(run));
+            if (Contender.COMPLETABLE_FUTURE.runs(workload)) {
+                byContender.put(Contender.COMPLETABLE_FUTURE, List.of(base));
+            }
+            times.put(workload, byContender);
+        }
+        return new SideBySide.Results(
+                times,
+                Map.of(Workload.SLEEPS, times.get(Workload.SLEEPS)),
+                List.of(Contender.COROBRIDGE, Contender.KOTLINX, Contender.COMPLETABLE_FUTURE),
+                Optional.empty(),
+                "0.00 / 0.00 / 0.00",
+                "0.00 / 0.00 / 0.00");
     }
 
     private static Options only(Options options, Contender contender) {
         return new Options(
                 options.sleeps(),
                 options.roundTrips(),
+                options.batches(),
+                options.batchSize(),
                 1,
                 options.sleepMillis(),
                 options.heapSleepMillis(),
