@@ -18,7 +18,6 @@ import kotlinx.coroutines.DelicateCoroutinesApi
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.InternalCoroutinesApi
 import kotlinx.coroutines.NonCancellable
-import kotlinx.coroutines.cancelChildren
 import kotlinx.coroutines.withContext
 
 /**
@@ -118,14 +117,10 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         main.markRetrieved() // its outcome goes to the caller of run
         val carried = ContextCarriers.capture()
         val context = dispatcher + environment
-        val coroutine = TaskCoroutine(if (carried == null) context else context + carried, main)
+        val coroutine = JavaBody(if (carried == null) context else context + carried, main)
         environment.root = coroutine
         if (dispatcher is LoopDispatcher) dispatcher.main = coroutine
-        coroutine.start(CoroutineStart.DEFAULT, coroutine) {
-            val value = JavaBody(body, main).drive()
-            if (cancelLeftovers) coroutineContext.cancelChildren()
-            value
-        }
+        coroutine.launch(body, cancelChildrenAfterBody = cancelLeftovers)
         return main
     }
 
@@ -140,7 +135,7 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
 
     /** Starts a Java body as a task. */
     public fun <T> launch(name: String?, body: Callable<T>): TaskFuture<T> =
-        start(currentContext(), name) { JavaBody(body, future).drive() }
+        startBody(currentContext(), name, body)
 
     /**
      * Calls a Kotlin `suspend` function from Java as a task: [call] receives the continuation to
@@ -225,15 +220,14 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
     /** Runs [body] as a task that is cancelled after [nanos], failing with `TimeoutException`. */
     public fun <T> timeout(nanos: Long, body: Callable<T>): TaskFuture<T> {
         require(nanos >= 0) { "timeout must not be negative, was ${describeNanos(nanos)}" }
-        return start(
+        return startBody(
             currentContext(),
             null,
+            body,
             deadlineNanos = nanos,
             subject = "the body of Async.timeout",
             runsEvenIfCancelledEarly = true,
-        ) {
-            JavaBody(body, future).drive()
-        }
+        )
     }
 
     /**
@@ -292,10 +286,12 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
      * Runs a task group: [body] receives the group's scope; a failed child cancels the body and its
      * siblings, and the group fails with the first failure, the later ones attached as suppressed.
      */
-    public fun <T> taskGroup(body: Function<TaskGroupScope, Callable<T>>): TaskFuture<T> =
-        start(currentContext(), null, isGroup = true) {
-            JavaBody(body.apply(TaskGroupScope(this)), future).drive()
-        }
+    public fun <T> taskGroup(body: Function<TaskGroupScope, Callable<T>>): TaskFuture<T> {
+        val future = newTask<T>(null)
+        val group = JavaBody(taskContext(currentContext(), null), future, isGroup = true)
+        group.launch(body.apply(TaskGroupScope(group)))
+        return future
+    }
 
     /** The scope a task group hands to its body. */
     public inner class TaskGroupScope internal constructor(private val group: TaskCoroutine<*>) {
@@ -304,7 +300,7 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
             check(group.isActive) {
                 "the task group '${group.future.name()}' has finished or is shutting down; launch tasks inside its body"
             }
-            return start(group.context, name) { JavaBody(body, future).drive() }
+            return startBody(group.context, name, body)
         }
     }
 
@@ -337,23 +333,43 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
     private fun <T> newTask(name: String?): TaskFuture<T> =
         (newFuture.get() as TaskFuture<T>).also { if (name != null) it.setName(name) }
 
+    /** The context of a new task under [parent]: its name, and the context carriers' values. */
+    private fun taskContext(parent: CoroutineContext, name: String?): CoroutineContext {
+        var context = if (name == null) parent else parent + CoroutineName(name)
+        ContextCarriers.capture()?.let { context += it }
+        return context
+    }
+
+    /** Starts a Java body as a task; see [JavaBody.launch] for [runsEvenIfCancelledEarly]. */
+    private fun <T> startBody(
+        parent: CoroutineContext,
+        name: String?,
+        body: Callable<T>,
+        deadlineNanos: Long = NO_DEADLINE,
+        subject: String = "",
+        runsEvenIfCancelledEarly: Boolean = false,
+    ): TaskFuture<T> {
+        val future = newTask<T>(name)
+        val task = JavaBody(taskContext(parent, name), future)
+        if (deadlineNanos != NO_DEADLINE) task.startDeadline(deadlineNanos, subject)
+        task.launch(body, runsEvenIfCancelledEarly)
+        return future
+    }
+
+    /** Starts a Kotlin block as a task. */
     private fun <T> start(
         parent: CoroutineContext,
         name: String?,
         deadlineNanos: Long = NO_DEADLINE,
         subject: String = "",
-        isGroup: Boolean = false,
         runsEvenIfCancelledEarly: Boolean = false,
         block: suspend TaskCoroutine<T>.() -> T,
     ): TaskFuture<T> {
         val future = newTask<T>(name)
-        var context = if (name == null) parent else parent + CoroutineName(name)
-        ContextCarriers.capture()?.let { context += it }
-        val coroutine = TaskCoroutine(context, future, isGroup)
+        val coroutine = TaskCoroutine(taskContext(parent, name), future)
         if (deadlineNanos != NO_DEADLINE) coroutine.startDeadline(deadlineNanos, subject)
-        // ATOMIC: a block that must react to its own cancellation (cancel what it waits for, or let
-        // a timed body
-        // reach its first await) still gets its first turn when cancelled before it.
+        // ATOMIC: a block that must react to its own cancellation (cancel what it waits for) still
+        // gets its first turn when cancelled before it.
         coroutine.start(
             if (runsEvenIfCancelledEarly) CoroutineStart.ATOMIC else CoroutineStart.DEFAULT,
             coroutine,

@@ -5,117 +5,211 @@ import java.util.concurrent.CancellationException
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater
 import java.util.concurrent.locks.LockSupport
-import kotlin.coroutines.Continuation
+import java.util.function.BiConsumer
+import kotlin.coroutines.ContinuationInterceptor
 import kotlin.coroutines.CoroutineContext
-import kotlin.coroutines.coroutineContext
-import kotlin.coroutines.resume
-import kotlin.coroutines.suspendCoroutine
 import kotlinx.coroutines.CompletableJob
-import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.DisposableHandle
 import kotlinx.coroutines.SupervisorJob
-import kotlinx.coroutines.withContext
+import kotlinx.coroutines.cancelChildren
 
 /**
- * Runs a Java task body in direct style: the body runs on its own thread, and each `await()` in it
- * hands the turn to the coroutine driving it ([drive]), which suspends until the awaited future
- * settles and then hands the turn back. Exactly one side holds the turn at any moment.
+ * The task of a Java body run in direct style: the body runs on its own thread, and each `await()`
+ * in it hands the turn to the task's driver, which waits for the awaited future to settle and then
+ * hands the turn back. Exactly one side holds the turn at any moment.
  *
- * On an exclusive loop the driver keeps the loop thread parked while the body holds the turn: that
- * is the loop's run permit. Elsewhere the driver suspends instead, so bodies run in parallel.
+ * The driver is not a coroutine body but a few steps run on the task's dispatcher ([run]), with a
+ * completion callback on the awaited future in between: a suspended body costs its thread, this
+ * object and one callback registration, and nothing per await beyond that registration.
+ *
+ * On an exclusive loop a driver step keeps the loop thread parked while the body holds the turn:
+ * that is the loop's run permit. Elsewhere the step returns at once, so bodies run in parallel, and
+ * the body dispatches the next step itself when it yields.
  *
  * Cancellation reaches the body once, as a `CancellationException` from the await it is parked in
  * (or its next one); later awaits run non-cancellably so that `finally` blocks can still await
  * their cleanup.
  */
-internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*>) : Runnable {
-    /** The context of the driving coroutine: where the body's awaits belong. */
-    lateinit var context: CoroutineContext
-        private set
+internal class JavaBody<T>(
+    parentContext: CoroutineContext,
+    future: TaskFuture<T>,
+    isGroup: Boolean = false,
+) : TaskCoroutine<T>(parentContext, future, isGroup), Runnable {
+    /** The task this body computes. */
+    val task: TaskFuture<T>
+        get() = future
 
     /**
      * Where tasks the body launches belong. Once cancellation was delivered, the task's own job is
      * cancelled and would cancel new children at birth, so cleanup work launched from
-     * `catch`/`finally` goes to [cleanup] instead, which the driver waits for before the task
-     * completes.
+     * `catch`/`finally` goes to [cleanup] instead, which the task waits for before it completes.
      */
     val launchContext: CoroutineContext
         get() = cleanup?.let { context + it } ?: context
 
     @Volatile private var cleanup: CompletableJob? = null
 
-    @Volatile private var turn = DRIVER
-    @Volatile
-    private var handoff: Any? = null // parallel mode: the waiting driver's continuation, or POSTED
+    private lateinit var body: Callable<T>
+    private var runsEvenIfCancelledEarly = false
+    private var cancelChildrenAfterBody = false
     private var exclusive = true
+    @Volatile private var step = START
+
+    @Volatile private var turn = DRIVER
     private var driverThread: Thread? = null
     private var bodyThread: Thread? = null
+
+    // Written by the body before it yields, read by the driver after.
     private var awaited: CompletableFuture<*>? = null
     private var awaitedCancellable = true
-    private var cancellation: CancellationException? = null
-
-    /** The body has received its cancellation (body thread only). */
-    var cancellationReceived: Boolean = false
-        private set
-
     private var finished = false
     private var value: T? = null
     private var failure: Throwable? = null
     private var exitActions: MutableSet<Runnable>? = null
 
-    suspend fun drive(): T {
-        context = coroutineContext
+    /** The registration the driver is waiting on; whoever clears it resumes the body. */
+    @Volatile @JvmField internal var waiter: Waiter? = null
+    private var cancellationDelivered = false // driver side
+    @Volatile private var cancellation: CancellationException? = null // for the body to throw
+
+    /** The body has received its cancellation (body thread only). */
+    var cancellationReceived: Boolean = false
+        private set
+
+    /**
+     * Starts [body] on this task's dispatcher. Unless [runsEvenIfCancelledEarly], a task cancelled
+     * before its first turn never runs its body. With [cancelChildrenAfterBody] (asyncio.run's main
+     * task) the tasks still running when the body returns are cancelled.
+     */
+    fun launch(
+        body: Callable<T>,
+        runsEvenIfCancelledEarly: Boolean = false,
+        cancelChildrenAfterBody: Boolean = false,
+    ) {
         val environment =
             context[TaskEnvironment] ?: error("a Java body needs a TaskEnvironment in its context")
+        this.body = body
+        this.runsEvenIfCancelledEarly = runsEvenIfCancelledEarly
+        this.cancelChildrenAfterBody = cancelChildrenAfterBody
         exclusive = environment.exclusive
-        driverThread = Thread.currentThread()
-        turn = BODY
-        environment.threads.start(this)
-        waitForBody()
-        var cancellationDelivered = false
-        while (!finished) {
+        dispatchStep(START)
+    }
+
+    /** A driver step, on the task's dispatcher. */
+    override fun run() {
+        when (step) {
+            START -> startBody()
+            BODY_YIELDED -> driveFromYield()
+            RESUME_BODY -> if (handBodyTheTurn()) driveFromYield()
+            COMPLETE -> complete()
+        }
+    }
+
+    private fun startBody() {
+        if (!runsEvenIfCancelledEarly && isCancelled) {
+            resumeWith(Result.failure(getCancellationException()))
+            return
+        }
+        try {
+            driverThread = Thread.currentThread()
+            turn = BODY
+            context[TaskEnvironment]!!.threads.start { runBody() }
+        } catch (e: Throwable) { // no thread for the body: the task fails, nothing is left behind
+            resumeWith(Result.failure(e))
+            return
+        }
+        if (exclusive) {
+            parkUntil(DRIVER)
+            driveFromYield()
+        }
+    }
+
+    /**
+     * The body gave the turn back: it finished, or it awaits a future. Resumes it at once while it
+     * can (a settled future, a pending cancellation), else registers for the future and returns.
+     */
+    private fun driveFromYield() {
+        while (true) {
+            if (finished) return finishBody()
             val target = awaited!!
             awaited = null
-            if (cancellationDelivered || !awaitedCancellable) {
-                withContext(NonCancellable) { awaitSettled(target) }
-            } else {
-                try {
-                    awaitSettled(target)
-                } catch (e: CancellationException) {
-                    cancellation = e
-                    cancellationDelivered = true
-                    cleanup = SupervisorJob()
-                }
+            val cancellable = awaitedCancellable && !cancellationDelivered
+            if (cancellable && isCancelled) {
+                deliverCancellation()
+            } else if (!target.isSettled()) {
+                val registration = Waiter(this, cancellable)
+                waiter = registration
+                registration.register(target)
+                // A cancellation that came before `waiter` was set saw nothing to interrupt.
+                if (!cancellable || !isCancelled || !WAITER.compareAndSet(this, registration, null))
+                    return
+                registration.dispose()
+                deliverCancellation()
             }
-            driverThread = Thread.currentThread()
-            handoff = null
-            turn = BODY
-            LockSupport.unpark(bodyThread)
-            waitForBody()
+            if (!handBodyTheTurn()) return
         }
+    }
+
+    /** Called by the registration when the awaited future settled, on any thread. */
+    internal fun targetSettled(registration: Waiter) {
+        if (WAITER.compareAndSet(this, registration, null)) dispatchStep(RESUME_BODY)
+    }
+
+    override fun onCancelling(cause: Throwable?) {
+        if (cause == null) return
+        val registration = waiter ?: return
+        if (registration.cancellable && WAITER.compareAndSet(this, registration, null)) {
+            registration.dispose()
+            deliverCancellation()
+            dispatchStep(RESUME_BODY)
+        }
+    }
+
+    private fun deliverCancellation() {
+        cancellationDelivered = true
+        cleanup = SupervisorJob()
+        cancellation = getCancellationException()
+    }
+
+    /**
+     * Gives the turn to the body. On an exclusive loop waits until the body gives it back and
+     * returns true; elsewhere returns false at once (the body dispatches the next step).
+     */
+    private fun handBodyTheTurn(): Boolean {
+        driverThread = Thread.currentThread()
+        turn = BODY
+        LockSupport.unpark(bodyThread)
+        if (!exclusive) return false
+        parkUntil(DRIVER)
+        return true
+    }
+
+    private fun finishBody() {
         // What the body left open (a stream it stopped iterating) is stopped before the task waits
         // for its children: the producer is one of them and would otherwise keep it alive.
         exitActions?.forEach(Runnable::run)
-        cleanup?.let { job ->
-            job.complete()
-            withContext(NonCancellable) { job.join() }
-        }
-        failure?.let { throw it }
+        val job = cleanup ?: return complete()
+        job.complete()
+        job.invokeOnCompletion { dispatchStep(COMPLETE) }
+    }
+
+    private fun complete() {
+        if (cancelChildrenAfterBody) cancelChildren()
+        val failure = failure
         @Suppress("UNCHECKED_CAST")
-        return value as T
+        resumeWith(if (failure != null) Result.failure(failure) else Result.success(value as T))
     }
 
-    private suspend fun waitForBody() {
-        if (exclusive) {
-            parkUntil(DRIVER)
-        } else {
-            suspendCoroutine { continuation ->
-                if (!HANDOFF.compareAndSet(this, null, continuation)) continuation.resume(Unit)
-            }
-        }
+    private fun dispatchStep(next: Int) {
+        step = next
+        val dispatcher = context[ContinuationInterceptor] as CoroutineDispatcher
+        if (dispatcher.isDispatchNeeded(context)) dispatcher.dispatch(context, this) else run()
     }
 
-    /** The body thread: runs the user's code, then hands the turn back for the last time. */
-    override fun run() {
+    // --- the body thread
+
+    private fun runBody() {
         bodyThread = Thread.currentThread()
         CURRENT.set(this)
         val carried = context[CarriedContext]
@@ -163,12 +257,7 @@ internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*
 
     private fun giveTurnToDriver() {
         turn = DRIVER
-        if (exclusive) {
-            LockSupport.unpark(driverThread)
-        } else {
-            @Suppress("UNCHECKED_CAST")
-            (HANDOFF.getAndSet(this, POSTED) as? Continuation<Unit>)?.resume(Unit)
-        }
+        if (exclusive) LockSupport.unpark(driverThread) else dispatchStep(BODY_YIELDED)
     }
 
     private fun parkUntil(expected: Int) {
@@ -182,12 +271,46 @@ internal class JavaBody<T>(private val body: Callable<T>, val task: TaskFuture<*
         if (interrupted) Thread.currentThread().interrupt()
     }
 
+    /**
+     * One await's completion callback: a task's completion node, or a plain future's dependent.
+     * Identity matters: a callback that fires after its await was given up (cancellation) must not
+     * resume a later one.
+     */
+    internal class Waiter(private val body: JavaBody<*>, val cancellable: Boolean) :
+        (Throwable?) -> Unit, BiConsumer<Any?, Throwable?> {
+        @Volatile private var handle: DisposableHandle? = null
+
+        fun register(target: CompletableFuture<*>) {
+            val coroutine = (target as? TaskFuture<*>)?.coroutine
+            if (coroutine != null) handle = coroutine.invokeOnCompletion(this)
+            else target.whenComplete(this)
+        }
+
+        fun dispose() {
+            handle?.dispose()
+        }
+
+        override fun invoke(cause: Throwable?) = body.targetSettled(this)
+
+        override fun accept(value: Any?, failure: Throwable?) = body.targetSettled(this)
+    }
+
     companion object {
         private const val DRIVER = 0
         private const val BODY = 1
-        private val POSTED = Any()
-        private val HANDOFF =
-            AtomicReferenceFieldUpdater.newUpdater(JavaBody::class.java, Any::class.java, "handoff")
+
+        // Driver steps.
+        private const val START = 0
+        private const val BODY_YIELDED = 1
+        private const val RESUME_BODY = 2
+        private const val COMPLETE = 3
+
+        private val WAITER =
+            AtomicReferenceFieldUpdater.newUpdater(
+                JavaBody::class.java,
+                Waiter::class.java,
+                "waiter",
+            )
         private val CURRENT = ThreadLocal<JavaBody<*>>()
 
         /** The Java body running on this thread, or null outside task bodies. */

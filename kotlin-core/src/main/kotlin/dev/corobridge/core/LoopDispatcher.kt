@@ -232,8 +232,7 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
         private const val PENDING = 0
         private const val DISPOSED = 1
         private const val TAKEN = 2
-        private val STATE =
-            AtomicIntegerFieldUpdater.newUpdater(Timer::class.java, "state")
+        private val STATE = AtomicIntegerFieldUpdater.newUpdater(Timer::class.java, "state")
         private val RUNNING = ThreadLocal<LoopDispatcher>()
 
         /** The loop this thread is running, or null. */

@@ -58,7 +58,8 @@ internal suspend fun awaitAll(futures: List<CompletableFuture<*>>, stopAtFailure
         val waiter = AllSettled(futures, stopAtFailure, continuation)
         for (future in futures) {
             val coroutine = (future as? TaskFuture<*>)?.coroutine
-            if (coroutine != null) coroutine.invokeOnCompletion(waiter) else future.whenComplete(waiter)
+            if (coroutine != null) coroutine.invokeOnCompletion(waiter)
+            else future.whenComplete(waiter)
         }
     }
 }
@@ -96,7 +97,9 @@ private class AllSettled(
     }
 
     private companion object {
-        private val REMAINING = AtomicIntegerFieldUpdater.newUpdater(AllSettled::class.java, "remaining")
-        private val RESUMED = AtomicIntegerFieldUpdater.newUpdater(AllSettled::class.java, "resumed")
+        private val REMAINING =
+            AtomicIntegerFieldUpdater.newUpdater(AllSettled::class.java, "remaining")
+        private val RESUMED =
+            AtomicIntegerFieldUpdater.newUpdater(AllSettled::class.java, "resumed")
     }
 }

@@ -4,7 +4,6 @@ import java.util.concurrent.Callable
 import java.util.concurrent.CompletableFuture
 import java.util.function.Function
 import kotlin.coroutines.CoroutineContext
-import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.currentCoroutineContext
@@ -30,11 +29,11 @@ internal class GeneratorFlow<T>(private val body: Function<StreamEmitter<T>, Cal
         val future = newTaskUnder<Any?>(context)
         future.setName("AsyncStream generator")
         val offers = Channel<Any?>(Channel.UNLIMITED)
-        val coroutine = TaskCoroutine<Any?>(withEnvironment(context), future)
+        val coroutine = JavaBody<Any?>(withEnvironment(context), future)
         coroutine.invokeOnCompletion { offers.trySend(DONE) }
         val emitter = StreamEmitter<T>(offers, future)
         val callable = body.apply(emitter)
-        coroutine.start(CoroutineStart.DEFAULT, coroutine) { JavaBody(callable, future).drive() }
+        @Suppress("UNCHECKED_CAST") coroutine.launch(callable as Callable<Any?>)
         try {
             while (true) {
                 val offer = offers.receive()
