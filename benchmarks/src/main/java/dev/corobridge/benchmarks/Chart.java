@@ -66,17 +66,23 @@ final class Chart {
 
     private static List<Panel> panels(Options options, SideBySide.Results results) {
         List<Panel> panels = new ArrayList<>();
-        if (options.workloads().contains(Workload.SLEEPS)) {
-            List<Contender> systems = results.contenders(Workload.SLEEPS);
+        for (Workload workload : options.workloads()) {
+            if (!workload.sleeps()) {
+                continue;
+            }
+            List<Contender> systems = results.contenders(workload);
             panels.add(
                     new Panel(
-                            "retained heap per task (bytes), "
+                            "retained heap per task (bytes): "
                                     + String.format(
                                             Locale.ROOT,
-                                            "%,d sleeping tasks",
-                                            options.size(Workload.SLEEPS)),
+                                            "%,d %s",
+                                            options.size(workload),
+                                            workload == Workload.SLEEPS
+                                                    ? "sleeping tasks"
+                                                    : "task bodies awaiting a sleep"),
                             systems,
-                            values(systems, c -> Report.heapPerTask(results, c)),
+                            values(systems, c -> Report.heapPerTask(results, workload, c)),
                             Report::bytes));
         }
         for (Workload workload : options.workloads()) {

@@ -51,12 +51,12 @@ public final class Child {
     }
 
     /**
-     * Retained heap per task of {@link Workload#SLEEPS}; NaN when the probe outlasted the sleep
+     * Retained heap per task of a sleeping workload ({@link Workload#sleeps()}); NaN when the probe outlasted the sleep
      * (tasks may have finished under it) or for workloads without concurrent tasks.
      */
     static Measurement measureHeap(
             Contender contender, Workload workload, int size, long sleepMillis) throws Exception {
-        if (workload != Workload.SLEEPS) {
+        if (!workload.sleeps()) {
             return new Measurement(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
         Workloads.run(contender, workload, Math.min(size, 1_000), 1, () -> {}); // load classes

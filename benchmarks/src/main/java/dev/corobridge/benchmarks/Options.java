@@ -13,11 +13,12 @@ import org.jspecify.annotations.Nullable;
  * The side-by-side harness's command line.
  *
  * @param sleeps tasks in {@link Workload#SLEEPS}
+ * @param bodySleeps task bodies in {@link Workload#BODY_SLEEPS}
  * @param roundTrips round trips in {@link Workload#ROUND_TRIPS}
  * @param batches batches in {@link Workload#YIELD_BATCHES}
  * @param batchSize tasks per batch in {@link Workload#YIELD_BATCHES}
  * @param runs runs per system and workload; the table shows medians
- * @param sleepMillis how long each task of {@link Workload#SLEEPS} sleeps in timing runs
+ * @param sleepMillis how long each task of the sleeping workloads sleeps in timing runs
  * @param heapSleepMillis how long each task sleeps in retained-heap runs: long enough to start
  *     every task and collect the heap before the first one wakes
  * @param contenders the systems to run (unavailable ones are skipped at run time)
@@ -29,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record Options(
         int sleeps,
+        int bodySleeps,
         int roundTrips,
         int batches,
         int batchSize,
@@ -43,19 +45,20 @@ public record Options(
 
     static final String USAGE =
             """
-            usage: SideBySide [--sleeps N] [--round-trips M] [--batches B] [--batch-size T] [--runs R]
-                              [--sleep-ms MS] [--heap-sleep-ms MS]
+            usage: SideBySide [--sleeps N] [--body-sleeps K] [--round-trips M] [--batches B] [--batch-size T]
+                              [--runs R] [--sleep-ms MS] [--heap-sleep-ms MS]
                               [--systems corobridge,corobridge_futures,kotlinx,virtual_threads,completable_future,asyncio]
-                              [--workloads sleeps,round_trips,yield_batches] [--jvm-opt OPTION]...
+                              [--workloads sleeps,body_sleeps,round_trips,yield_batches] [--jvm-opt OPTION]...
                               [--out FILE | --no-write]
-            defaults: --sleeps 1000000 --round-trips 1000000 --batches 100 --batch-size 10000 --runs 3
-                      --sleep-ms 1000 --heap-sleep-ms 10000, all systems and workloads,
+            defaults: --sleeps 1000000 --body-sleeps 100000 --round-trips 1000000 --batches 100
+                      --batch-size 10000 --runs 3 --sleep-ms 1000 --heap-sleep-ms 10000, all systems and workloads,
                       --out docs/benchmarks.md (found from the working directory up; the chart goes
                       next to it, docs/benchmarks.svg)""";
 
     /** Parses {@code args}; {@code IllegalArgumentException} with the usage on a bad one. */
     public static Options parse(String... args) {
         int sleeps = 1_000_000;
+        int bodySleeps = 100_000;
         int roundTrips = 1_000_000;
         int batches = 100;
         int batchSize = 10_000;
@@ -78,6 +81,7 @@ public record Options(
             String value = args[++i];
             switch (arg) {
                 case "--sleeps" -> sleeps = positive(arg, value);
+                case "--body-sleeps" -> bodySleeps = positive(arg, value);
                 case "--round-trips" -> roundTrips = positive(arg, value);
                 case "--batches" -> batches = positive(arg, value);
                 case "--batch-size" -> batchSize = positive(arg, value);
@@ -94,6 +98,7 @@ public record Options(
         }
         return new Options(
                 sleeps,
+                bodySleeps,
                 roundTrips,
                 batches,
                 batchSize,
@@ -111,6 +116,7 @@ public record Options(
     int size(Workload workload) {
         return switch (workload) {
             case SLEEPS -> sleeps;
+            case BODY_SLEEPS -> bodySleeps;
             case ROUND_TRIPS -> roundTrips;
             case YIELD_BATCHES -> batchSize;
         };

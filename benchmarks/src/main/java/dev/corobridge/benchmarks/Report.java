@@ -34,7 +34,7 @@ final class Report {
                             List.of("system", "wall", RATIO, "CPU", RATIO, "peak RSS", RATIO));
             header.addAll(
                     switch (workload) {
-                        case SLEEPS -> List.of("retained heap / task", RATIO);
+                        case SLEEPS, BODY_SLEEPS -> List.of("retained heap / task", RATIO);
                         case ROUND_TRIPS -> List.of("wall / round trip");
                         case YIELD_BATCHES -> List.of("tasks/s");
                     });
@@ -50,7 +50,7 @@ final class Report {
                 cells.addAll(cell(runs, baseTimes, Measurement::peakRssBytes, Report::mebibytes));
                 double wallPerTask = wallPerTask(options, results, workload, contender);
                 switch (workload) {
-                    case SLEEPS ->
+                    case SLEEPS, BODY_SLEEPS ->
                             cells.addAll(
                                     cell(
                                             heaps.getOrDefault(contender, List.of()),
@@ -70,7 +70,7 @@ final class Report {
     /** What {@code workload} did at the sizes of {@code options}: a table's or a panel's title. */
     static String heading(Options options, Workload workload) {
         return switch (workload) {
-            case SLEEPS ->
+            case SLEEPS, BODY_SLEEPS ->
                     String.format(
                             Locale.ROOT,
                             "%,d %s (%,d ms each)",
@@ -98,11 +98,11 @@ final class Report {
         return median(values(runs, Measurement::wallNanos)) / options.tasks(workload);
     }
 
-    /** Median retained heap per sleeping task of {@code contender} (its heap runs). */
-    static double heapPerTask(SideBySide.Results results, Contender contender) {
+    /** Median retained heap per sleeping task of {@code contender} in {@code workload}. */
+    static double heapPerTask(SideBySide.Results results, Workload workload, Contender contender) {
         var runs =
                 results.heaps()
-                        .getOrDefault(Workload.SLEEPS, Map.of())
+                        .getOrDefault(workload, Map.of())
                         .getOrDefault(contender, List.of());
         return median(values(runs, Measurement::heapPerTaskBytes));
     }
@@ -159,14 +159,14 @@ final class Report {
                 The code of every cell: `Workloads.java`, `KotlinBaseline.kt` and `CorobridgeKotlin.kt`
                 in `benchmarks/src/main`, and `asyncio_workload.py` in its resources.
 
-                | system | sleeps | round trips | yield batches (each batch gathered) |
-                |---|---|---|---|
-                | corobridge (Java bodies) | in one `Async.run`: `Async.launch(() -> Async.sleep(d).await())` per task, `Async.gather` | in one `Async.run`: `Async.launch(() -> 1).await()` | in one `Async.run`: `Async.launch(() -> Async.yieldNow().await())` per task, `Async.gather` |
-                | corobridge (future style) | in one `Async.run`: `Async.sleep(d)` per task (no body), `Async.gather` | Kotlin, in `runBlocking`: `startTask { 1 }.awaitOwned()` (`dev.corobridge.kotlin`) | in one `Async.run`: `Async.yieldNow()` per task (no body), `Async.gather` |
-                | raw kotlinx | in `runBlocking`: `launch { delay(d) }` per task, `joinAll` | in `runBlocking`: `async { 1 }.await()` | in `runBlocking`: `List(n) { async { yield() } }.awaitAll()` |
-                | virtual threads | a thread per task that `Thread.sleep`s, all joined | a thread that adds 1: `start()` + `join()` | a thread per task that `Thread.yield()`s, all joined |
-                | CompletableFuture | `runAsync(() -> {}, delayedExecutor(d))` per task, `allOf(...).join()` | `supplyAsync(() -> 1).join()` on the common pool | no row: a future cannot yield |
-                | asyncio | `create_task(sleep(d))` per task, `gather` | `await create_task(one())` | `gather(*[create_task(sleep(0)) ...])` |
+                | system | sleeps | task bodies awaiting a sleep | round trips | yield batches (each batch gathered) |
+                |---|---|---|---|---|
+                | corobridge (Java bodies) | no row: see the next column, at a tenth of the size | in one `Async.run`: `Async.launch(() -> Async.sleep(d).await())` per task, `Async.gather` | in one `Async.run`: `Async.launch(() -> 1).await()` | in one `Async.run`: `Async.launch(() -> Async.yieldNow().await())` per task, `Async.gather` |
+                | corobridge (future style) | in one `Async.run`: `Async.sleep(d)` per task (no body), `Async.gather` | no row: no body per task | Kotlin, in `runBlocking`: `startTask { 1 }.awaitOwned()` (`dev.corobridge.kotlin`) | in one `Async.run`: `Async.yieldNow()` per task (no body), `Async.gather` |
+                | raw kotlinx | in `runBlocking`: `launch { delay(d) }` per task, `joinAll` | the same | in `runBlocking`: `async { 1 }.await()` | in `runBlocking`: `List(n) { async { yield() } }.awaitAll()` |
+                | virtual threads | a thread per task that `Thread.sleep`s, all joined | the same | a thread that adds 1: `start()` + `join()` | a thread per task that `Thread.yield()`s, all joined |
+                | CompletableFuture | `runAsync(() -> {}, delayedExecutor(d))` per task, `allOf(...).join()` | no row: no body per task | `supplyAsync(() -> 1).join()` on the common pool | no row: a future cannot yield |
+                | asyncio | `create_task(sleep(d))` per task, `gather` | the same | `await create_task(one())` | `gather(*[create_task(sleep(0)) ...])` |
 
                 ## Rerun
 

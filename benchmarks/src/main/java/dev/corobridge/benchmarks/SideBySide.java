@@ -97,7 +97,7 @@ public final class SideBySide {
                     times.computeIfAbsent(workload, w -> new EnumMap<>(Contender.class))
                             .computeIfAbsent(contender, c -> new ArrayList<>())
                             .add(runOnce(options, contender, workload, "time", script, what));
-                    if (workload == Workload.SLEEPS) {
+                    if (workload.sleeps()) {
                         heaps.computeIfAbsent(workload, w -> new EnumMap<>(Contender.class))
                                 .computeIfAbsent(contender, c -> new ArrayList<>())
                                 .add(runOnce(options, contender, workload, "heap", script, what));

@@ -4,6 +4,12 @@ package dev.corobridge.benchmarks;
 public enum Workload {
     /** {@code size} concurrent sleeps (1 s by default), started together and gathered. */
     SLEEPS("concurrent sleeps, gathered"),
+    /**
+     * {@code size} concurrent task bodies (100,000 by default) that each await a sleep, gathered:
+     * the workload of direct-style Java bodies, against virtual threads and coroutines doing the
+     * same. Systems without a body per task (future style, {@code CompletableFuture}) have no row.
+     */
+    BODY_SLEEPS("concurrent task bodies each awaiting a sleep, gathered"),
     /** {@code size} sequential launch+await round trips of a task that returns 1. */
     ROUND_TRIPS("sequential launch+await round trips"),
     /**
@@ -16,6 +22,11 @@ public enum Workload {
 
     Workload(String description) {
         this.description = description;
+    }
+
+    /** Whether its tasks sleep: then it also has retained-heap runs. */
+    public boolean sleeps() {
+        return this == SLEEPS || this == BODY_SLEEPS;
     }
 
     /** What the workload does, for the table's heading. */

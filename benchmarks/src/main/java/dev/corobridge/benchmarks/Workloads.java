@@ -58,7 +58,8 @@ public final class Workloads {
                     contender + " has no " + workload + " on the JVM");
         }
         return switch (workload) {
-            case SLEEPS ->
+            // The same code: in BODY_SLEEPS only the systems with a body per task take part.
+            case SLEEPS, BODY_SLEEPS ->
                     switch (contender) {
                         case COROBRIDGE -> corobridgeSleeps(size, sleepMillis, whileSuspended);
                         case COROBRIDGE_FUTURES ->

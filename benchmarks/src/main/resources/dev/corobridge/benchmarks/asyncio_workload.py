@@ -58,7 +58,7 @@ def main():
     sleep_ms, mode = int(sys.argv[4]), sys.argv[5]
     nan = float("nan")
     if mode == "heap":
-        if workload != "SLEEPS":
+        if workload not in ("SLEEPS", "BODY_SLEEPS"):
             print(f"RESULT wall_ns=nan cpu_ns=nan peak_rss_bytes=nan heap_per_task_bytes=nan")
             return
         asyncio.run(sleeps(min(size, 1000), 0.001, lambda: None))
@@ -76,7 +76,7 @@ def main():
         return
     cpu_before = time.process_time_ns()
     start = time.perf_counter_ns()
-    if workload == "SLEEPS":
+    if workload in ("SLEEPS", "BODY_SLEEPS"):
         checksum = asyncio.run(sleeps(size, sleep_ms / 1000, lambda: None))
     elif workload == "ROUND_TRIPS":
         checksum = asyncio.run(round_trips(size))
