@@ -51,8 +51,9 @@ public final class Child {
     }
 
     /**
-     * Retained heap per task of a sleeping workload ({@link Workload#sleeps()}); NaN when the probe outlasted the sleep
-     * (tasks may have finished under it) or for workloads without concurrent tasks.
+     * Retained heap per task of a sleeping workload ({@link Workload#sleeps()}); NaN when the probe
+     * outlasted the sleep (tasks may have finished under it) or for workloads without concurrent
+     * tasks.
      */
     static Measurement measureHeap(
             Contender contender, Workload workload, int size, long sleepMillis) throws Exception {

@@ -101,9 +101,7 @@ final class Report {
     /** Median retained heap per sleeping task of {@code contender} in {@code workload}. */
     static double heapPerTask(SideBySide.Results results, Workload workload, Contender contender) {
         var runs =
-                results.heaps()
-                        .getOrDefault(workload, Map.of())
-                        .getOrDefault(contender, List.of());
+                results.heaps().getOrDefault(workload, Map.of()).getOrDefault(contender, List.of());
         return median(values(runs, Measurement::heapPerTaskBytes));
     }
 

@@ -200,9 +200,9 @@ class SideBySideTest {
     }
 
     /**
-     * corobridge (Java bodies) at twice raw kotlinx's time and heap in every workload it runs
-     * (not the future-style sleeps), and CompletableFuture (no body sleeps, no yield batches)
-     * alongside: one run each.
+     * corobridge (Java bodies) at twice raw kotlinx's time and heap in every workload it runs (not
+     * the future-style sleeps), and CompletableFuture (no body sleeps, no yield batches) alongside:
+     * one run each.
      */
     private static SideBySide.Results fakeResults() {
         var run = new Measurement(2e9, 1e9, 1 << 20, 100);

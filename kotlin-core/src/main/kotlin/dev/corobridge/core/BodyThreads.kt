@@ -128,14 +128,16 @@ internal class BodyThreads private constructor(val kind: BodyThreadKind) {
         /**
          * The JDK loads some classes only when the first virtual thread ends. Bodies that all park
          * before any has ended get their threads' run method compiled without them, and each then
-         * deoptimizes as it ends (measured: 30k-75k deoptimizations, seconds of wall time, for
-         * 100k bodies woken together). One thread ending first loads them.
+         * deoptimizes as it ends (measured: 30k-75k deoptimizations, seconds of wall time, for 100k
+         * bodies woken together). One thread ending first loads them.
          */
         private fun endOneVirtualThread() {
-            virtualFactory!!.newThread {}.apply {
-                start()
-                join()
-            }
+            virtualFactory!!
+                .newThread {}
+                .apply {
+                    start()
+                    join()
+                }
             virtualThreadEnded = true
         }
 
