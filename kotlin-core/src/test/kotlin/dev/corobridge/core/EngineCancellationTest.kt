@@ -2,6 +2,10 @@ package dev.corobridge.core
 
 import java.io.IOException
 import java.util.concurrent.CancellationException
+import java.util.concurrent.CompletableFuture
+import java.util.concurrent.Executors
+import java.util.concurrent.TimeUnit
+import java.util.concurrent.atomic.AtomicInteger
 import java.util.concurrent.atomic.AtomicReference
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertSame
@@ -47,6 +51,81 @@ class EngineCancellationTest : JavaBodyTestBase() {
             listOf("child saw cancellation", "child cleanup", "await returned"),
             trail.events(),
         )
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun aFutureGivenUpAtCancellationDoesNotResumeALaterAwait(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+        // A plain future keeps its callback after the await it served was cancelled; when it
+        // completes later it must not wake the body from the await it is in by then.
+        val abandoned = CompletableFuture<String>()
+        val cleanup = CompletableFuture<String>()
+
+        val seen =
+            engine.runMain(kind) {
+                val child =
+                    launch("child") {
+                        try {
+                            await(abandoned)
+                        } catch (e: CancellationException) {
+                            trail.add("cancelled")
+                        }
+                        await(cleanup)
+                    }
+                await(engine.yieldNow())
+                child.cancel(false)
+                await(engine.yieldNow())
+                abandoned.complete("too late")
+                await(engine.sleep(TimeUnit.MILLISECONDS.toNanos(20)))
+                trail.add("child finished: ${child.isSettled}")
+                cleanup.complete("cleaned up")
+                runCatching { await(child) }
+            }
+
+        assertEquals(listOf("cancelled", "child finished: false"), trail.events())
+        assertTrue(seen.exceptionOrNull() is CancellationException, "$seen")
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun cancellationRacingTheAwaitedFutureResumesTheBodyExactlyOnce(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+        val completer = Executors.newSingleThreadExecutor()
+        try {
+            repeat(200) { round ->
+                val resumed = AtomicInteger()
+                val outcome =
+                    engine.runMain(kind) {
+                        val awaited = CompletableFuture<Int>()
+                        val child =
+                            launch("child $round") {
+                                try {
+                                    await(awaited)
+                                } finally {
+                                    resumed.incrementAndGet()
+                                }
+                            }
+                        await(engine.yieldNow())
+                        val completing = completer.submit { awaited.complete(round) }
+                        child.cancel(false)
+                        completing.get()
+                        runCatching { await(child) }
+                    }
+                assertEquals(
+                    1,
+                    resumed.get(),
+                    "round $round: the body resumed ${resumed.get()} times",
+                )
+                val value = outcome.getOrNull()
+                assertTrue(
+                    value == round || outcome.exceptionOrNull() is CancellationException,
+                    "round $round: $outcome",
+                )
+            }
+        } finally {
+            completer.shutdownNow()
+        }
     }
 
     @ParameterizedTest
