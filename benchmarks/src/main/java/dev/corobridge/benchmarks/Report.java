@@ -151,6 +151,8 @@ final class Report {
                 - **wall / round trip**: median wall divided by the round trips. **tasks/s**: all the
                   tasks of all the batches divided by the median wall. The chart's time panels show
                   the median wall divided by the tasks finished, each panel scaled to its largest bar.
+                - **Why** the numbers are what they are (the engine's hot paths, and what cold runs of
+                  Java bodies pay to the JIT): [ADR 0007](adr/0007-hot-paths-without-coroutine-bodies.md).
 
                 ### Systems
 
