@@ -28,8 +28,12 @@ internal fun CompletableFuture<*>.whenSettled(action: () -> Unit) {
  * copy.
  */
 internal suspend fun awaitSettled(future: CompletableFuture<*>) {
+    // Tail calls only: this function then needs no state machine object of its own per await.
     val coroutine = (future as? TaskFuture<*>)?.coroutine
-    if (coroutine != null) return coroutine.join()
+    return if (coroutine != null) coroutine.join() else awaitDone(future)
+}
+
+private suspend fun awaitDone(future: CompletableFuture<*>) {
     if (future.isDone) return
     suspendCancellableCoroutine { continuation ->
         val waiter = FutureWaiter(continuation)
