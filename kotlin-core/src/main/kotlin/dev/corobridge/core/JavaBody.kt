@@ -7,10 +7,8 @@ import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater
 import java.util.concurrent.locks.LockSupport
 import java.util.function.BiConsumer
-import kotlin.coroutines.ContinuationInterceptor
 import kotlin.coroutines.CoroutineContext
 import kotlinx.coroutines.CompletableJob
-import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.DisposableHandle
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancelChildren
@@ -204,8 +202,7 @@ internal class JavaBody<T>(
 
     private fun dispatchStep(next: Int) {
         step = next
-        val dispatcher = context[ContinuationInterceptor] as CoroutineDispatcher
-        if (dispatcher.isDispatchNeeded(context)) dispatcher.dispatch(context, this) else run()
+        dispatchOrRun(this)
     }
 
     // --- the body thread

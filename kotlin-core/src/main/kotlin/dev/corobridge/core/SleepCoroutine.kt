@@ -59,15 +59,6 @@ internal class SleepCoroutine(parentContext: CoroutineContext, future: TaskFutur
         else Deadlines.schedule(0, finish) // never in place: we are inside the job's cancellation
     }
 
-    /**
-     * Runs [block] on this task's dispatcher; in place for one that never dispatches (Unconfined).
-     */
-    private fun dispatchOrRun(block: Runnable) {
-        val dispatcher = context[ContinuationInterceptor] as CoroutineDispatcher
-        if (dispatcher.isDispatchNeeded(context)) dispatcher.dispatch(context, block)
-        else block.run()
-    }
-
     private companion object {
         private val RESUMED =
             AtomicIntegerFieldUpdater.newUpdater(SleepCoroutine::class.java, "resumed")

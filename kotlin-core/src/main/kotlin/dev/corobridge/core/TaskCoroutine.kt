@@ -8,6 +8,7 @@ import java.util.concurrent.TimeoutException
 import kotlin.coroutines.ContinuationInterceptor
 import kotlin.coroutines.CoroutineContext
 import kotlinx.coroutines.AbstractCoroutine
+import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.DisposableHandle
 import kotlinx.coroutines.InternalCoroutinesApi
 import kotlinx.coroutines.Job
@@ -50,6 +51,15 @@ internal open class TaskCoroutine<T>(
     }
 
     override fun cancellationExceptionMessage(): String = "Task '${future.name()}' was cancelled"
+
+    /**
+     * Runs [block] on this task's dispatcher; in place on one that never dispatches (Unconfined).
+     */
+    internal fun dispatchOrRun(block: Runnable) {
+        val dispatcher = context[ContinuationInterceptor] as CoroutineDispatcher
+        if (dispatcher.isDispatchNeeded(context)) dispatcher.dispatch(context, block)
+        else block.run()
+    }
 
     /**
      * Cancels this task with a timeout after [nanos]; its future then fails with `TimeoutException`
