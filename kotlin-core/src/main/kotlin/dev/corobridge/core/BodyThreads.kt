@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadFactory
 import java.util.concurrent.ThreadPoolExecutor
 import java.util.concurrent.TimeUnit
 import java.util.concurrent.atomic.AtomicInteger
+import java.util.concurrent.locks.LockSupport
 
 /** The kind of thread a Java task body runs on. */
 @InternalCorobridgeApi
@@ -126,14 +127,17 @@ internal class BodyThreads private constructor(val kind: BodyThreadKind) {
         @Volatile private var virtualThreadEnded = false
 
         /**
-         * The JDK loads some classes only when the first virtual thread ends. Bodies that all park
-         * before any has ended get their threads' run method compiled without them, and each then
-         * deoptimizes as it ends (measured: 30k-75k deoptimizations, seconds of wall time, for 100k
-         * bodies woken together). One thread ending first loads them.
+         * The JDK loads some classes only when the first virtual thread ends, and others only when
+         * the first one parks with a timeout (the scheduler's delayed task). Code compiled before
+         * such a class loads is compiled without it; loading it later deoptimizes that code, and
+         * every body parked in it deoptimizes again as it resumes (measured: 30k-90k
+         * deoptimizations, 2-5 s of wall time, for 100k bodies woken together; the timed park
+         * invalidated `JavaBody.await` in about half of the runs). One thread that parks with a
+         * timeout and ends loads them all up front.
          */
         private fun endOneVirtualThread() {
             virtualFactory!!
-                .newThread {}
+                .newThread { LockSupport.parkNanos(1_000) }
                 .apply {
                     start()
                     join()
