@@ -171,7 +171,9 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         return future.outcome()
     }
 
-    private fun <T> await(future: CompletableFuture<T>, cancellable: Boolean): T {
+    // Inline: one stack frame less in every suspended body.
+    @Suppress("NOTHING_TO_INLINE")
+    private inline fun <T> await(future: CompletableFuture<T>, cancellable: Boolean): T {
         val body = JavaBody.current() ?: throw IllegalStateException(AWAIT_OUTSIDE_TASK)
         check(future !== body.task) {
             "Task '${body.task.name()}' cannot await itself: it would wait forever"

@@ -54,6 +54,7 @@ internal class JavaBody<T>(
     private var cancelChildrenAfterBody = false
     private var exclusive = true
     @Volatile private var step = START
+    private var bodyThreadStarted = false
 
     @Volatile private var turn = DRIVER
     private var driverThread: Thread? = null
@@ -95,10 +96,14 @@ internal class JavaBody<T>(
         dispatchStep(START)
     }
 
-    /** A driver step, on the task's dispatcher. */
+    /**
+     * A driver step, on the task's dispatcher; and the body thread's entry point, which is the
+     * only call made while [bodyThreadStarted] is set at [START]. A lambda there would cost every
+     * suspended body one more object and one more stack frame.
+     */
     override fun run() {
         when (step) {
-            START -> startBody()
+            START -> if (bodyThreadStarted) runBody() else startBody()
             BODY_YIELDED -> driveFromYield()
             RESUME_BODY -> if (handBodyTheTurn()) driveFromYield()
             COMPLETE -> complete()
@@ -113,7 +118,8 @@ internal class JavaBody<T>(
         try {
             driverThread = Thread.currentThread()
             turn = BODY
-            context[TaskEnvironment]!!.threads.start { runBody() }
+            bodyThreadStarted = true // before the start: the new thread reads it
+            context[TaskEnvironment]!!.threads.start(this)
         } catch (e: Throwable) { // no thread for the body: the task fails, nothing is left behind
             resumeWith(Result.failure(e))
             return
@@ -207,7 +213,8 @@ internal class JavaBody<T>(
 
     // --- the body thread
 
-    private fun runBody() {
+    @Suppress("NOTHING_TO_INLINE") // inline: the body's stack starts in [run]
+    private inline fun runBody() {
         val thread = Thread.currentThread()
         bodyThread = thread
         RUNNING[thread] = this
@@ -259,7 +266,10 @@ internal class JavaBody<T>(
         if (exclusive) LockSupport.unpark(driverThread) else dispatchStep(BODY_YIELDED)
     }
 
-    private fun parkUntil(expected: Int) {
+    // Inline: each frame between the body's await and its park is stack that every suspended body
+    // keeps.
+    @Suppress("NOTHING_TO_INLINE")
+    private inline fun parkUntil(expected: Int) {
         var interrupted = false
         while (turn != expected) {
             LockSupport.park(this)
