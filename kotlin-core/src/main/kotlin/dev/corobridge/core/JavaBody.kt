@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater
 import java.util.concurrent.locks.LockSupport
 import java.util.function.BiConsumer
+import kotlin.coroutines.ContinuationInterceptor
 import kotlin.coroutines.CoroutineContext
 import kotlinx.coroutines.CompletableJob
 import kotlinx.coroutines.DisposableHandle
@@ -15,16 +16,22 @@ import kotlinx.coroutines.cancelChildren
 
 /**
  * The task of a Java body run in direct style: the body runs on its own thread, and each `await()`
- * in it hands the turn to the task's driver, which waits for the awaited future to settle and then
- * hands the turn back. Exactly one side holds the turn at any moment.
+ * in it gives up the turn until the awaited future settles. Exactly one side holds the turn at any
+ * moment.
  *
- * The driver is not a coroutine body but a few steps run on the task's dispatcher ([run]), with a
- * completion callback on the awaited future in between: a suspended body costs its thread, this
- * object and one callback registration, and nothing per await beyond that registration.
+ * On an event loop the turn is the loop's run permit ([LoopDispatcher.permitHolder]), and the body
+ * thread that gives it up keeps it for a while: it registers for the awaited future itself and then
+ * runs the loop's ready tasks on its own thread until one of them resumes a body (possibly itself)
+ * or none is left, when the loop's thread takes over. A hand-off from one body to the next is then
+ * one thread switch, not two through the loop's thread, and a body whose future is already settled
+ * by then switches no thread at all.
  *
- * On an exclusive loop a driver step keeps the loop thread parked while the body holds the turn:
- * that is the loop's run permit. Elsewhere the step returns at once, so bodies run in parallel, and
- * the body dispatches the next step itself when it yields.
+ * On a parallel dispatcher there is no permit: the driver's part is a few steps run on the
+ * dispatcher ([run]), with a completion callback on the awaited future in between, and bodies run
+ * in parallel.
+ *
+ * A suspended body costs its thread, this object and one callback registration, and nothing per
+ * await beyond that registration.
  *
  * Cancellation reaches the body once, as a `CancellationException` from the await it is parked in
  * (or its next one); later awaits run non-cancellably so that `finally` blocks can still await
@@ -52,12 +59,12 @@ internal class JavaBody<T>(
     private lateinit var body: Callable<T>
     private var runsEvenIfCancelledEarly = false
     private var cancelChildrenAfterBody = false
-    private var exclusive = true
     @Volatile private var step = START
     private var bodyThreadStarted = false
 
+    /** The loop whose run permit this body takes turns with; null on a parallel dispatcher. */
+    private var loop: LoopDispatcher? = null
     @Volatile private var turn = DRIVER
-    private var driverThread: Thread? = null
     private var bodyThread: Thread? = null
 
     // Written by the body before it yields, read by the driver after.
@@ -92,20 +99,21 @@ internal class JavaBody<T>(
         this.body = body
         this.runsEvenIfCancelledEarly = runsEvenIfCancelledEarly
         this.cancelChildrenAfterBody = cancelChildrenAfterBody
-        exclusive = environment.exclusive
+        // Exclusive environments exist only on loops (Engine.runLoop).
+        if (environment.exclusive) loop = context[ContinuationInterceptor] as? LoopDispatcher
         dispatchStep(START)
     }
 
     /**
-     * A driver step, on the task's dispatcher; and the body thread's entry point, which is the
-     * only call made while [bodyThreadStarted] is set at [START]. A lambda there would cost every
+     * A driver step, on the task's dispatcher; and the body thread's entry point, which is the only
+     * call made while [bodyThreadStarted] is set at [START]. A lambda there would cost every
      * suspended body one more object and one more stack frame.
      */
     override fun run() {
         when (step) {
             START -> if (bodyThreadStarted) runBody() else startBody()
-            BODY_YIELDED -> driveFromYield()
-            RESUME_BODY -> if (handBodyTheTurn()) driveFromYield()
+            BODY_YIELDED -> if (settleYield()) handBodyTheTurn()
+            RESUME_BODY -> handBodyTheTurn()
             COMPLETE -> complete()
         }
     }
@@ -115,45 +123,46 @@ internal class JavaBody<T>(
             resumeWith(Result.failure(getCancellationException()))
             return
         }
+        val loop = loop
+        val holder = loop?.permitHolder
         try {
-            driverThread = Thread.currentThread()
             turn = BODY
             bodyThreadStarted = true // before the start: the new thread reads it
+            loop?.permitHolder = this // the new thread runs at once
             context[TaskEnvironment]!!.threads.start(this)
         } catch (e: Throwable) { // no thread for the body: the task fails, nothing is left behind
+            if (loop != null && holder != null) loop.permitHolder = holder
             resumeWith(Result.failure(e))
-            return
-        }
-        if (exclusive) {
-            parkUntil(DRIVER)
-            driveFromYield()
         }
     }
 
     /**
-     * The body gave the turn back: it finished, or it awaits a future. Resumes it at once while it
-     * can (a settled future, a pending cancellation), else registers for the future and returns.
+     * The body gave up the turn: it finished, or it awaits a future. Returns true if it can resume
+     * at once (a settled future, a pending cancellation); else registers for the future and returns
+     * false.
      */
-    private fun driveFromYield() {
-        while (true) {
-            if (finished) return finishBody()
-            val target = awaited!!
-            awaited = null
-            val cancellable = awaitedCancellable && !cancellationDelivered
-            if (cancellable && isCancelled) {
-                deliverCancellation()
-            } else if (!target.isSettled()) {
-                val registration = Waiter(this, cancellable)
-                waiter = registration
-                registration.register(target)
-                // A cancellation that came before `waiter` was set saw nothing to interrupt.
-                if (!cancellable || !isCancelled || !WAITER.compareAndSet(this, registration, null))
-                    return
-                registration.dispose()
-                deliverCancellation()
-            }
-            if (!handBodyTheTurn()) return
+    private fun settleYield(): Boolean {
+        if (finished) {
+            finishBody()
+            return false
         }
+        val target = awaited!!
+        awaited = null
+        val cancellable = awaitedCancellable && !cancellationDelivered
+        if (cancellable && isCancelled) {
+            deliverCancellation()
+            return true
+        }
+        if (target.isSettled()) return true
+        val registration = Waiter(this, cancellable)
+        waiter = registration
+        registration.register(target)
+        // A cancellation that came before `waiter` was set saw nothing to interrupt.
+        if (!cancellable || !isCancelled || !WAITER.compareAndSet(this, registration, null))
+            return false
+        registration.dispose()
+        deliverCancellation()
+        return true
     }
 
     /** Called by the registration when the awaited future settled, on any thread. */
@@ -177,17 +186,11 @@ internal class JavaBody<T>(
         cancellation = getCancellationException()
     }
 
-    /**
-     * Gives the turn to the body. On an exclusive loop waits until the body gives it back and
-     * returns true; elsewhere returns false at once (the body dispatches the next step).
-     */
-    private fun handBodyTheTurn(): Boolean {
-        driverThread = Thread.currentThread()
+    /** Gives the turn (on a loop: its permit) to the body and wakes it. */
+    private fun handBodyTheTurn() {
         turn = BODY
+        loop?.permitHolder = this
         LockSupport.unpark(bodyThread)
-        if (!exclusive) return false
-        parkUntil(DRIVER)
-        return true
     }
 
     private fun finishBody() {
@@ -226,10 +229,13 @@ internal class JavaBody<T>(
             failure = e
         } finally {
             previous?.let { carried.restore(it) }
-            RUNNING.remove(thread)
         }
         finished = true
-        giveTurnToDriver()
+        try {
+            yieldTurn()
+        } finally {
+            RUNNING.remove(thread)
+        }
     }
 
     /**
@@ -239,14 +245,40 @@ internal class JavaBody<T>(
     fun await(target: CompletableFuture<*>, cancellable: Boolean = true) {
         awaited = target
         awaitedCancellable = cancellable
-        giveTurnToDriver()
-        parkUntil(BODY)
+        // The body's thread-local values stay in place while this thread runs the loop: tasks with
+        // carried context install their own around each step, and restore these after.
+        yieldTurn()
         val delivered = cancellation
         if (delivered != null) {
             cancellation = null
             cancellationReceived = true
             throw delivered
         }
+    }
+
+    /**
+     * Gives up the turn and returns when the body may go on (never, once it [finished]). On a loop
+     * this thread does the driver's part and then runs the loop while it holds the permit. Inline,
+     * like [parkUntil]: no frame of its own on a suspended body's stack.
+     */
+    @Suppress("NOTHING_TO_INLINE")
+    private inline fun yieldTurn() {
+        turn = DRIVER
+        val loop = loop
+        if (loop == null) {
+            dispatchStep(BODY_YIELDED)
+        } else if (settleYield()) {
+            turn = BODY
+            return
+        } else {
+            while (turn != BODY && loop.permitHolder === this) {
+                if (!loop.runNext()) {
+                    loop.returnPermit()
+                    break
+                }
+            }
+        }
+        if (!finished) parkUntil(BODY)
     }
 
     /**
@@ -261,22 +293,23 @@ internal class JavaBody<T>(
         exitActions?.remove(action)
     }
 
-    private fun giveTurnToDriver() {
-        turn = DRIVER
-        if (exclusive) LockSupport.unpark(driverThread) else dispatchStep(BODY_YIELDED)
-    }
-
-    // Inline: each frame between the body's await and its park is stack that every suspended body
-    // keeps.
+    /**
+     * Parks until the turn is [expected]. The check after a wake-up is a bytecode of its own: a
+     * body that parks before any body has resumed must not resume into code the JIT compiled with
+     * that branch seen one way only, or every parked body deoptimizes on its way out (measured: 65k
+     * deoptimizations for 100k bodies woken together when the two checks were one). Inline: each
+     * frame between the body's await and its park is stack that every suspended body keeps.
+     */
     @Suppress("NOTHING_TO_INLINE")
     private inline fun parkUntil(expected: Int) {
+        if (turn == expected) return
         var interrupted = false
-        while (turn != expected) {
+        do {
             LockSupport.park(this)
             // An interrupt must not turn this wait into a spin; it is restored for the code that
             // follows.
             if (Thread.interrupted()) interrupted = true
-        }
+        } while (turn != expected)
         if (interrupted) Thread.currentThread().interrupt()
     }
 
@@ -325,6 +358,16 @@ internal class JavaBody<T>(
         private val RUNNING = ConcurrentHashMap<Thread, JavaBody<*>>()
 
         /** The Java body running on this thread, or null outside task bodies. */
-        fun current(): JavaBody<*>? = RUNNING[Thread.currentThread()]
+        fun current(): JavaBody<*>? = RUNNING[Thread.currentThread()]?.takeIf { it.turn == BODY }
+
+        /**
+         * The loop this thread runs as a body thread holding its permit between two turns of its
+         * body, or null; [current] is null meanwhile. Null also for a thread that is not a body's.
+         */
+        fun loopRunHere(): LoopDispatcher? =
+            RUNNING[Thread.currentThread()]?.let { if (it.turn == BODY) null else it.loop }
+
+        /** True if this thread is a body thread, running its body or its loop. */
+        fun isBodyThread(): Boolean = RUNNING.containsKey(Thread.currentThread())
     }
 }

@@ -20,11 +20,13 @@ import kotlinx.coroutines.disposeOnCancellation
 
 /**
  * The single-threaded event loop: a ready queue and a timer heap drained by whichever thread calls
- * [runUntilComplete]. Any thread may dispatch into it; only the running thread executes its work.
+ * [runUntilComplete]. Any thread may dispatch into it; only the thread holding the loop's run
+ * permit executes its work.
  *
- * While a Java body holds the loop's run permit the running thread is parked inside a hand-off (see
- * [JavaBody]) and does not drain the queue, which is what keeps task bodies from running in
- * parallel.
+ * The permit starts with the running thread. A Java body's thread holds it while its body runs, and
+ * between two turns of its body it drains the queue itself until it hands the permit on (see
+ * [JavaBody]); the running thread waits meanwhile. One holder at a time is what keeps task bodies
+ * from running in parallel.
  */
 @InternalCorobridgeApi
 @OptIn(InternalCoroutinesApi::class)
@@ -37,6 +39,12 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
 
     @Volatile private var runner: Thread? = null
     @Volatile private var idle = false
+
+    /**
+     * Who may run: this loop (its running thread) or the [JavaBody] whose thread holds the run
+     * permit. Only the holder changes it, to hand the permit on.
+     */
+    @Volatile internal var permitHolder: Any = this
     @Volatile private var closed = false
 
     /**
@@ -72,6 +80,7 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
             "the event loop is already running; await the task instead of running the loop again"
         }
         runner = Thread.currentThread()
+        permitHolder = this
         val wake = job.invokeOnCompletion { if (idle) LockSupport.unpark(runner) }
         RUNNING.set(this)
         var interrupted = false
@@ -89,10 +98,8 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
     private fun drain(job: Job, onInterrupt: Runnable): Boolean {
         var interrupted = false
         while (true) {
-            runDueTimers()
-            val task = ready.poll()
-            if (task != null) {
-                runSafely(task)
+            if (runNext()) {
+                if (permitHolder !== this && waitForPermit(onInterrupt)) interrupted = true
                 continue
             }
             if (job.isCompleted) return interrupted
@@ -112,6 +119,42 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
                 onInterrupt.run()
             }
         }
+    }
+
+    /**
+     * Runs the due timers, then one ready task; false when none was ready. Only for the permit's
+     * holder.
+     */
+    internal fun runNext(): Boolean {
+        runDueTimers()
+        val task = ready.poll() ?: return false
+        runSafely(task)
+        return true
+    }
+
+    /**
+     * Called by a body thread holding the permit that found nothing ready: the running thread takes
+     * over (waits for timers and other threads, ends the run).
+     */
+    internal fun returnPermit() {
+        permitHolder = this
+        LockSupport.unpark(runner)
+    }
+
+    /**
+     * Waits, on the running thread, until a body returns the permit. An interrupt meanwhile calls
+     * [onInterrupt] (cancelling is safe from any thread); returns whether there was one.
+     */
+    private fun waitForPermit(onInterrupt: Runnable): Boolean {
+        var interrupted = false
+        while (permitHolder !== this) {
+            LockSupport.park(this)
+            if (Thread.interrupted()) {
+                interrupted = true
+                onInterrupt.run()
+            }
+        }
+        return interrupted
     }
 
     private fun runSafely(task: Runnable) {
@@ -235,7 +278,13 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
         private val STATE = AtomicIntegerFieldUpdater.newUpdater(Timer::class.java, "state")
         private val RUNNING = ThreadLocal<LoopDispatcher>()
 
-        /** The loop this thread is running, or null. */
-        @JvmStatic public fun running(): LoopDispatcher? = RUNNING.get()
+        /**
+         * The loop this thread is running, or null. A body thread runs its loop between two turns
+         * of its body; it is looked up without touching the `ThreadLocal`, which would give the
+         * thread a map of its own.
+         */
+        @JvmStatic
+        public fun running(): LoopDispatcher? =
+            if (JavaBody.isBodyThread()) JavaBody.loopRunHere() else RUNNING.get()
     }
 }
