@@ -87,6 +87,70 @@ class EngineAwaitTest : JavaBodyTestBase() {
         assertEquals(1, mostInside.get())
     }
 
+    /**
+     * The run permit passes between the loop thread and body threads that run the loop between two
+     * turns of their body. Many bodies awaiting every kind of future (settled ones, sleeps, each
+     * other, futures completed by a foreign thread, Kotlin tasks) must still run one at a time,
+     * Kotlin steps included, and all finish.
+     */
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun mixedAwaitsKeepBodiesAndKotlinStepsOneAtATime(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+        val inside = AtomicInteger()
+        val mostInside = AtomicInteger()
+        fun step() { // long enough for a step running in parallel to show
+            mostInside.accumulateAndGet(inside.incrementAndGet()) { a, b -> maxOf(a, b) }
+            val until = System.nanoTime() + 20_000
+            while (System.nanoTime() < until) Thread.onSpinWait()
+            inside.decrementAndGet()
+        }
+        val foreign = java.util.concurrent.Executors.newSingleThreadScheduledExecutor()
+        try {
+            val total =
+                engine.runMain(kind) {
+                    val tasks = ArrayList<TaskFuture<Int>>()
+                    for (i in 0 until 200) {
+                        val previous = tasks.lastOrNull()
+                        tasks +=
+                            launch("body $i") {
+                                repeat(4) { round ->
+                                    step()
+                                    when ((i + round) % 5) {
+                                        0 -> await(CompletableFuture.completedFuture(Unit))
+                                        1 -> sleep((i % 3).toLong())
+                                        2 -> if (previous != null) await(previous)
+                                        3 -> {
+                                            val late = CompletableFuture<Int>()
+                                            foreign.schedule(
+                                                { late.complete(1) },
+                                                (i % 2).toLong(),
+                                                java.util.concurrent.TimeUnit.MILLISECONDS,
+                                            )
+                                            assertEquals(1, await(late))
+                                        }
+                                        else ->
+                                            await(
+                                                engine.launchSuspending(null) {
+                                                    step()
+                                                    kotlinx.coroutines.yield()
+                                                    step()
+                                                }
+                                            )
+                                    }
+                                }
+                                1
+                            }
+                    }
+                    tasks.sumOf { await(it) }
+                }
+            assertEquals(200, total)
+            assertEquals(1, mostInside.get(), "two bodies or Kotlin steps ran at once")
+        } finally {
+            foreign.shutdownNow()
+        }
+    }
+
     @Test
     fun awaitOutsideATaskThrowsWithAHintToAsyncRun() {
         val e =
