@@ -152,7 +152,12 @@ final class Report {
                   tasks of all the batches divided by the median wall. The chart's time panels show
                   the median wall divided by the tasks finished, each panel scaled to its largest bar.
                 - **Why** the numbers are what they are (the engine's hot paths, and what cold runs of
-                  Java bodies pay to the JIT): [ADR 0007](adr/0007-hot-paths-without-coroutine-bodies.md).
+                  Java bodies pay to the JIT): [ADR 0007](adr/0007-hot-paths-without-coroutine-bodies.md),
+                  [ADR 0008](adr/0008-the-permit-holder-runs-the-loop.md). The Java bodies are statement
+                  lambdas (`AsyncRunnable`), like the virtual threads' `Runnable`s: the expression form
+                  `() -> Async.sleep(d).await()` is a `Callable<Void>` whose cast of the awaited `null`
+                  the JIT compiles into a trap that every body suspended before the first resume hits
+                  once (about 75k deoptimizations, 6 s instead of 2 s for 100k bodies).
 
                 ### Systems
 
@@ -161,7 +166,7 @@ final class Report {
 
                 | system | sleeps | task bodies awaiting a sleep | round trips | yield batches (each batch gathered) |
                 |---|---|---|---|---|
-                | corobridge (Java bodies) | no row: see the next column, at a tenth of the size | in one `Async.run`: `Async.launch(() -> Async.sleep(d).await())` per task, `Async.gather` | in one `Async.run`: `Async.launch(() -> 1).await()` | in one `Async.run`: `Async.launch(() -> Async.yieldNow().await())` per task, `Async.gather` |
+                | corobridge (Java bodies) | no row: see the next column, at a tenth of the size | in one `Async.run`: `Async.launch(() -> { Async.sleep(d).await(); })` per task, `Async.gather` | in one `Async.run`: `Async.launch(() -> 1).await()` | in one `Async.run`: `Async.launch(() -> { Async.yieldNow().await(); })` per task, `Async.gather` |
                 | corobridge (future style) | in one `Async.run`: `Async.sleep(d)` per task (no body), `Async.gather` | no row: no body per task | Kotlin, in `runBlocking`: `startTask { 1 }.awaitOwned()` (`dev.corobridge.kotlin`) | in one `Async.run`: `Async.yieldNow()` per task (no body), `Async.gather` |
                 | raw kotlinx | in `runBlocking`: `launch { delay(d) }` per task, `joinAll` | the same | in `runBlocking`: `async { 1 }.await()` | in `runBlocking`: `List(n) { async { yield() } }.awaitAll()` |
                 | virtual threads | a thread per task that `Thread.sleep`s, all joined | the same | a thread that adds 1: `start()` + `join()` | a thread per task that `Thread.yield()`s, all joined |

@@ -142,7 +142,8 @@ public final class Workloads {
 
     /**
      * {@code batches} times: {@code batchSize} Java bodies that each yield once, gathered; all
-     * inside one {@code Async.run}. Returns the number of bodies that finished.
+     * inside one {@code Async.run}. Returns the number of bodies that finished. A statement lambda,
+     * like {@link #corobridgeSleeps}.
      */
     public static long corobridgeYieldBatches(int batches, int batchSize) throws Exception {
         return Async.run(
@@ -151,7 +152,11 @@ public final class Workloads {
                     for (int batch = 0; batch < batches; batch++) {
                         List<Task<@Nullable Void>> tasks = new ArrayList<>(batchSize);
                         for (int i = 0; i < batchSize; i++) {
-                            tasks.add(Async.launch(() -> Async.yieldNow().await()));
+                            tasks.add(
+                                    Async.launch(
+                                            () -> {
+                                                Async.yieldNow().await();
+                                            }));
                         }
                         finished += Async.gather(tasks).await().size();
                     }
