@@ -8,9 +8,9 @@ import kotlinx.coroutines.Job
 /**
  * What every task of one loop shares, carried in the coroutine context.
  *
- * [exclusive] is the loop's run permit: when true, a Java body runs only while the loop thread
- * waits for it, so bodies and loop work never overlap. A loop on a parallel dispatcher has no
- * permit. [newFuture] makes the futures of tasks the engine starts: the facade's `Task`.
+ * [exclusive] means the loop has a run permit ([LoopDispatcher.permitHolder]): a Java body runs
+ * only while it holds it, so bodies and loop work never overlap. A loop on a parallel dispatcher
+ * has no permit. [newFuture] makes the futures of tasks the engine starts: the facade's `Task`.
  */
 internal class TaskEnvironment(
     val exclusive: Boolean,
