@@ -15,23 +15,34 @@ import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.EnumSource
 
 /**
- * The run permit under load: many loops of bodies that await every kind of future, cancel each
- * other, time out and are cancelled from foreign threads, while the permit passes between the loop
- * thread and body threads (ADR 0008). Every loop must end, no two bodies or Kotlin steps may run at
- * once, and every body must either finish or see its cancellation and run its `finally`.
- *
- * Heavy: runs in the `stress` profile (`mvn -Pstress verify`).
+ * The run permit under load: bodies that await every kind of future (settled ones, sleeps, each
+ * other, futures completed by a foreign thread, Kotlin tasks), cancel each other, time out and are
+ * cancelled from foreign threads, while the permit passes between the loop thread and body threads
+ * (ADR 0008). Every loop must end, no two bodies or Kotlin steps may run at once, and every body
+ * must either finish or see its cancellation and run its `finally`.
  */
-@Tag("stress")
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class RunPermitStressTest : JavaBodyTestBase() {
+class RunPermitTest : JavaBodyTestBase() {
     @ParameterizedTest
     @EnumSource(BodyThreadKind::class)
-    fun permitSurvivesRandomAwaitsCancellationsAndTimeouts(kind: BodyThreadKind) {
+    fun bodiesAndKotlinStepsRunOneAtATimeThroughMixedAwaitsAndCancellations(kind: BodyThreadKind) {
         assumeAvailable(kind)
+        runLoops(kind, loops = 1, bodies = 200)
+    }
+
+    /** Heavy: runs in the `stress` profile (`mvn -B verify -Pstress`). */
+    @Tag("stress")
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun permitSurvivesManyLoopsOfThem(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+        runLoops(kind, loops = 40, bodies = 400)
+    }
+
+    private fun runLoops(kind: BodyThreadKind, loops: Int, bodies: Int) {
         val foreign = Executors.newScheduledThreadPool(2)
         try {
-            repeat(LOOPS) { loop -> runOneLoop(kind, foreign, seed = loop.toLong()) }
+            repeat(loops) { loop -> runOneLoop(kind, foreign, seed = loop.toLong(), bodies) }
         } finally {
             foreign.shutdownNow()
         }
@@ -41,19 +52,21 @@ class RunPermitStressTest : JavaBodyTestBase() {
         kind: BodyThreadKind,
         foreign: java.util.concurrent.ScheduledExecutorService,
         seed: Long,
+        bodies: Int,
     ) {
         val inside = AtomicInteger()
         val overlaps = AtomicInteger()
         val started = AtomicInteger()
         val finished = AtomicInteger()
         val cleanedUp = AtomicInteger()
-        fun step() {
+        fun step() { // long enough for a step running in parallel to show
             if (inside.incrementAndGet() != 1) overlaps.incrementAndGet()
-            Thread.onSpinWait()
+            val until = System.nanoTime() + 20_000
+            while (System.nanoTime() < until) Thread.onSpinWait()
             inside.decrementAndGet()
         }
         val random = java.util.Random(seed)
-        val plans = List(BODIES) { IntArray(ROUNDS) { random.nextInt(7) } }
+        val plans = List(bodies) { IntArray(ROUNDS) { random.nextInt(7) } }
 
         engine.runMain(kind, failureHandler = failures) {
             val tasks = ArrayList<TaskFuture<*>>()
@@ -128,8 +141,6 @@ class RunPermitStressTest : JavaBodyTestBase() {
     }
 
     private companion object {
-        const val LOOPS = 40
-        const val BODIES = 400
         const val ROUNDS = 6
     }
 }
