@@ -5,6 +5,7 @@ import kotlin.coroutines.ContinuationInterceptor
 import kotlin.coroutines.CoroutineContext
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.DisposableHandle
+import kotlinx.coroutines.Job
 
 /**
  * The task behind `sleep` and `yieldNow`: a task coroutine with no body, completed by a timer (or,
@@ -13,13 +14,25 @@ import kotlinx.coroutines.DisposableHandle
  * continuation, no dispatch until it fires. A million concurrent sleeps are a workload users run.
  */
 internal class SleepCoroutine(parentContext: CoroutineContext, future: TaskFuture<Void?>) :
-    TaskCoroutine<Void?>(parentContext, future), Runnable {
+    TaskCoroutine<Void?>(
+        // Its own context holds only itself and the dispatcher: a sleep runs no code that reads
+        // the rest, and each element more costs every pending sleep another context node.
+        parentContext[ContinuationInterceptor] ?: error("a sleep needs a dispatcher in its context"),
+        future,
+        attachToParentJob = false,
+    ),
+    Runnable {
+
     @Volatile private var timer: DisposableHandle? = null
     @Volatile private var resumed = 0
 
     // A child of a cancelled task is cancelled while it is constructed, before it can react; it
     // checks for that itself once started.
     @Volatile private var started = false
+
+    init {
+        initParentJob(parentContext[Job]) // a child of the task that started it, like any task
+    }
 
     fun start(nanos: Long) {
         started = true

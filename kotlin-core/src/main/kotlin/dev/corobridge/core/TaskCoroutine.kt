@@ -26,7 +26,8 @@ internal open class TaskCoroutine<T>(
     parentContext: CoroutineContext,
     val future: TaskFuture<T>,
     private val isGroup: Boolean = false,
-) : AbstractCoroutine<T>(parentContext, initParentJob = true, active = true) {
+    attachToParentJob: Boolean = true,
+) : AbstractCoroutine<T>(parentContext, initParentJob = attachToParentJob, active = true) {
     init {
         future.coroutine = this
     }
