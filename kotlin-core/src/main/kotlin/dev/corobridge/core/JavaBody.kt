@@ -282,8 +282,9 @@ internal class JavaBody<T>(
     }
 
     /**
-     * Registers [action] to run on the driver once the body has returned or thrown, before the task
-     * waits for its children. Called on the body thread, like [removeOnExit].
+     * Registers [action] to run once the body has returned or thrown, before the task waits for its
+     * children; it runs as the driver's part, outside the body. Called on the body thread, like
+     * [removeOnExit].
      */
     fun onExit(action: Runnable) {
         (exitActions ?: LinkedHashSet<Runnable>().also { exitActions = it }).add(action)
