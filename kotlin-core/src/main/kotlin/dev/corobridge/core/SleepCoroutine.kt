@@ -17,7 +17,8 @@ internal class SleepCoroutine(parentContext: CoroutineContext, future: TaskFutur
     TaskCoroutine<Void?>(
         // Its own context holds only itself and the dispatcher: a sleep runs no code that reads
         // the rest, and each element more costs every pending sleep another context node.
-        parentContext[ContinuationInterceptor] ?: error("a sleep needs a dispatcher in its context"),
+        parentContext[ContinuationInterceptor]
+            ?: error("a sleep needs a dispatcher in its context"),
         future,
         attachToParentJob = false,
     ),
