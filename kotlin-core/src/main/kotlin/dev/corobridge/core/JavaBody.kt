@@ -362,13 +362,12 @@ internal class JavaBody<T>(
         fun current(): JavaBody<*>? = RUNNING[Thread.currentThread()]?.takeIf { it.turn == BODY }
 
         /**
-         * The loop this thread runs as a body thread holding its permit between two turns of its
-         * body, or null; [current] is null meanwhile. Null also for a thread that is not a body's.
+         * For a body thread: the loop it runs while holding the permit between two turns of its
+         * body, else null ([current] is null meanwhile). For any other thread: [otherwise].
          */
-        fun loopRunHere(): LoopDispatcher? =
-            RUNNING[Thread.currentThread()]?.let { if (it.turn == BODY) null else it.loop }
-
-        /** True if this thread is a body thread, running its body or its loop. */
-        fun isBodyThread(): Boolean = RUNNING.containsKey(Thread.currentThread())
+        inline fun loopRunHere(otherwise: () -> LoopDispatcher?): LoopDispatcher? {
+            val body = RUNNING[Thread.currentThread()] ?: return otherwise()
+            return if (body.turn == BODY) null else body.loop
+        }
     }
 }

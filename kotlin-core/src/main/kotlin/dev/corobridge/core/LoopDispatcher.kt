@@ -283,8 +283,6 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
          * of its body; it is looked up without touching the `ThreadLocal`, which would give the
          * thread a map of its own.
          */
-        @JvmStatic
-        public fun running(): LoopDispatcher? =
-            if (JavaBody.isBodyThread()) JavaBody.loopRunHere() else RUNNING.get()
+        @JvmStatic public fun running(): LoopDispatcher? = JavaBody.loopRunHere { RUNNING.get() }
     }
 }
