@@ -2,6 +2,7 @@ package dev.corobridge;
 
 import dev.corobridge.core.Engine;
 import dev.corobridge.core.FailureReports;
+import dev.corobridge.core.StatementCallable;
 import dev.corobridge.core.TaskFutureKt;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -472,10 +473,7 @@ public final class Async {
     }
 
     static Callable<@Nullable Void> callable(AsyncRunnable body) {
-        return () -> {
-            body.run();
-            return null;
-        };
+        return new StatementCallable(body);
     }
 
     private static long nanos(Duration duration, String name) {

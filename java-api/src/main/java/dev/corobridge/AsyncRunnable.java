@@ -1,5 +1,7 @@
 package dev.corobridge;
 
+import dev.corobridge.core.StatementBody;
+
 /**
  * A task body that returns nothing and may throw anything, like {@link
  * java.util.concurrent.Callable} without a result: the Java form of an {@code async def} that
@@ -11,7 +13,8 @@ package dev.corobridge;
  * }</pre>
  */
 @FunctionalInterface
-public interface AsyncRunnable {
+public interface AsyncRunnable extends StatementBody {
     /** Runs the body; inside a task it may {@link Task#await() await}. */
+    @Override
     void run() throws Exception;
 }

@@ -46,7 +46,7 @@ public class GatherBenchmark {
     @Param({"10", "1000", "100000"})
     public int size;
 
-    /** {@code Async.launch(() -> Async.yieldNow().await())} × size, then {@code gather}. */
+    /** {@code Async.launch(() -> { Async.yieldNow().await(); })} × size, then {@code gather}. */
     @Benchmark
     @OperationsPerInvocation(TASKS_PER_INVOCATION)
     public long corobridgeJavaBodies() throws Exception {
@@ -75,7 +75,11 @@ public class GatherBenchmark {
                     for (int gather = 0; gather < total / size; gather++) {
                         List<Task<@Nullable Void>> tasks = new ArrayList<>(size);
                         for (int i = 0; i < size; i++) {
-                            tasks.add(Async.launch(() -> Async.yieldNow().await()));
+                            tasks.add(
+                                    Async.launch(
+                                            () -> {
+                                                Async.yieldNow().await();
+                                            }));
                         }
                         finished += Async.gather(tasks).await().size();
                     }

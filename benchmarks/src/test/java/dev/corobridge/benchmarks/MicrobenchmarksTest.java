@@ -1,6 +1,7 @@
 package dev.corobridge.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,5 +46,14 @@ class MicrobenchmarksTest {
         var benchmark = new AwaitHandOffBenchmark();
         assertEquals(AwaitHandOffBenchmark.AWAITS, benchmark.corobridgeJavaBody());
         assertEquals(AwaitHandOffBenchmark.AWAITS, benchmark.kotlinxYield());
+    }
+
+    @Test
+    @Timeout(30)
+    void turnTakingThreadsTakeEveryTurnAndFinishEveryBody() throws Exception {
+        assumeTrue(VirtualThreads.factory().isPresent(), "needs virtual threads");
+        assertEquals(1_001, TurnTakingFloorBenchmark.handOffs(1_001));
+        assertEquals(1_000, TurnTakingFloorBenchmark.handOffs(1_000));
+        assertEquals(3_000, TurnTakingFloorBenchmark.yieldingBodies(1_000, 3_000));
     }
 }

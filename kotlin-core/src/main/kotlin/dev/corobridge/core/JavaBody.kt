@@ -62,15 +62,18 @@ internal class JavaBody<T>(
     @Volatile private var step = START
     private var bodyThreadStarted = false
 
+    // Internal rather than private, here and below: read by [await], which is inlined into its
+    // callers (Engine.await) so that a suspended body's stack has one frame less.
+
     /** The loop whose run permit this body takes turns with; null on a parallel dispatcher. */
-    private var loop: LoopDispatcher? = null
-    @Volatile private var turn = DRIVER
+    internal var loop: LoopDispatcher? = null
+    @Volatile internal var turn = DRIVER
     private var bodyThread: Thread? = null
 
     // Written by the body before it yields, read by the driver after.
-    private var awaited: CompletableFuture<*>? = null
-    private var awaitedCancellable = true
-    private var finished = false
+    internal var awaited: CompletableFuture<*>? = null
+    internal var awaitedCancellable = true
+    internal var finished = false
     private var value: T? = null
     private var failure: Throwable? = null
     private var exitActions: MutableSet<Runnable>? = null
@@ -78,11 +81,11 @@ internal class JavaBody<T>(
     /** The registration the driver is waiting on; whoever clears it resumes the body. */
     @Volatile @JvmField internal var waiter: Waiter? = null
     private var cancellationDelivered = false // driver side
-    @Volatile private var cancellation: CancellationException? = null // for the body to throw
+    @Volatile internal var cancellation: CancellationException? = null // for the body to throw
 
     /** The body has received its cancellation (body thread only). */
     var cancellationReceived: Boolean = false
-        private set
+        internal set
 
     /**
      * Starts [body] on this task's dispatcher. Unless [runsEvenIfCancelledEarly], a task cancelled
@@ -141,7 +144,7 @@ internal class JavaBody<T>(
      * at once (a settled future, a pending cancellation); else registers for the future and returns
      * false.
      */
-    private fun settleYield(): Boolean {
+    internal fun settleYield(): Boolean {
         if (finished) {
             finishBody()
             return false
@@ -209,9 +212,11 @@ internal class JavaBody<T>(
         resumeWith(if (failure != null) Result.failure(failure) else Result.success(value as T))
     }
 
-    private fun dispatchStep(next: Int) {
+    internal fun dispatchStep(next: Int) {
         step = next
-        dispatchOrRun(this)
+        // On a loop, straight into its queue: no context look-up for the dispatcher per step.
+        val loop = loop
+        if (loop != null) loop.dispatch(context, this) else dispatchOrRun(this)
     }
 
     // --- the body thread
@@ -224,7 +229,8 @@ internal class JavaBody<T>(
         val carried = context[CarriedContext]
         val previous = carried?.install()
         try {
-            value = body.call()
+            val body = body
+            if (body is StatementCallable) body.statement.run() else value = body.call()
         } catch (e: Throwable) {
             failure = e
         } finally {
@@ -240,9 +246,11 @@ internal class JavaBody<T>(
 
     /**
      * Called on the body thread by `await()`: waits for [target] to settle while the loop runs
-     * others.
+     * others. Inline: its frame would sit between the caller's and the park in every suspended
+     * body.
      */
-    fun await(target: CompletableFuture<*>, cancellable: Boolean = true) {
+    @Suppress("NOTHING_TO_INLINE")
+    internal inline fun await(target: CompletableFuture<*>, cancellable: Boolean = true) {
         awaited = target
         awaitedCancellable = cancellable
         // The body's thread-local values stay in place while this thread runs the loop: tasks with
@@ -262,7 +270,7 @@ internal class JavaBody<T>(
      * like [parkUntil]: no frame of its own on a suspended body's stack.
      */
     @Suppress("NOTHING_TO_INLINE")
-    private inline fun yieldTurn() {
+    internal inline fun yieldTurn() {
         turn = DRIVER
         val loop = loop
         if (loop == null) {
@@ -302,7 +310,7 @@ internal class JavaBody<T>(
      * frame between the body's await and its park is stack that every suspended body keeps.
      */
     @Suppress("NOTHING_TO_INLINE")
-    private inline fun parkUntil(expected: Int) {
+    internal inline fun parkUntil(expected: Int) {
         if (turn == expected) return
         var interrupted = false
         do {
@@ -339,12 +347,12 @@ internal class JavaBody<T>(
     }
 
     companion object {
-        private const val DRIVER = 0
-        private const val BODY = 1
+        internal const val DRIVER = 0
+        internal const val BODY = 1
 
         // Driver steps.
         private const val START = 0
-        private const val BODY_YIELDED = 1
+        internal const val BODY_YIELDED = 1
         private const val RESUME_BODY = 2
         private const val COMPLETE = 3
 

@@ -87,6 +87,48 @@ class EngineAwaitTest : JavaBodyTestBase() {
         assertEquals(1, mostInside.get())
     }
 
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun statementBodyRunsDirectlyOnItsThreadAndCompletesWithNull(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+        var caller: StackTraceElement? = null
+
+        val result =
+            engine.runMain(kind) {
+                val task =
+                    engine.launch(
+                        "statement",
+                        StatementCallable {
+                            await(engine.yieldNow())
+                            caller = Throwable().stackTrace[1]
+                            trail.add("ran")
+                        },
+                    )
+                await(task)
+            }
+
+        assertEquals(null, result)
+        assertEquals(listOf("ran"), trail.events())
+        // No adapter in between: each frame there would stay on every suspended body's stack.
+        assertEquals(JavaBody::class.java.name, caller!!.className)
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreadKind::class)
+    fun statementBodyFailsItsTaskWithItsOwnException(kind: BodyThreadKind) {
+        assumeAvailable(kind)
+        val failure = IOException("disk full")
+
+        val thrown =
+            assertThrows(IOException::class.java) {
+                engine.runMain(kind) {
+                    await(engine.launch(null, StatementCallable { throw failure }))
+                }
+            }
+
+        assertSame(failure, thrown)
+    }
+
     @Test
     fun awaitOutsideATaskThrowsWithAHintToAsyncRun() {
         val e =
