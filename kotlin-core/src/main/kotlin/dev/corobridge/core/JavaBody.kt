@@ -62,18 +62,15 @@ internal class JavaBody<T>(
     @Volatile private var step = START
     private var bodyThreadStarted = false
 
-    // Internal rather than private, here and below: read by [await], which is inlined into its
-    // callers (Engine.await) so that a suspended body's stack has one frame less.
-
     /** The loop whose run permit this body takes turns with; null on a parallel dispatcher. */
-    internal var loop: LoopDispatcher? = null
-    @Volatile internal var turn = DRIVER
+    private var loop: LoopDispatcher? = null
+    @Volatile private var turn = DRIVER
     private var bodyThread: Thread? = null
 
     // Written by the body before it yields, read by the driver after.
-    internal var awaited: CompletableFuture<*>? = null
-    internal var awaitedCancellable = true
-    internal var finished = false
+    private var awaited: CompletableFuture<*>? = null
+    private var awaitedCancellable = true
+    private var finished = false
     private var value: T? = null
     private var failure: Throwable? = null
     private var exitActions: MutableSet<Runnable>? = null
@@ -81,11 +78,11 @@ internal class JavaBody<T>(
     /** The registration the driver is waiting on; whoever clears it resumes the body. */
     @Volatile @JvmField internal var waiter: Waiter? = null
     private var cancellationDelivered = false // driver side
-    @Volatile internal var cancellation: CancellationException? = null // for the body to throw
+    @Volatile private var cancellation: CancellationException? = null // for the body to throw
 
     /** The body has received its cancellation (body thread only). */
     var cancellationReceived: Boolean = false
-        internal set
+        private set
 
     /**
      * Starts [body] on this task's dispatcher. Unless [runsEvenIfCancelledEarly], a task cancelled
@@ -144,7 +141,7 @@ internal class JavaBody<T>(
      * at once (a settled future, a pending cancellation); else registers for the future and returns
      * false.
      */
-    internal fun settleYield(): Boolean {
+    private fun settleYield(): Boolean {
         if (finished) {
             finishBody()
             return false
@@ -212,7 +209,7 @@ internal class JavaBody<T>(
         resumeWith(if (failure != null) Result.failure(failure) else Result.success(value as T))
     }
 
-    internal fun dispatchStep(next: Int) {
+    private fun dispatchStep(next: Int) {
         step = next
         // On a loop, straight into its queue: no context look-up for the dispatcher per step.
         val loop = loop
@@ -246,11 +243,9 @@ internal class JavaBody<T>(
 
     /**
      * Called on the body thread by `await()`: waits for [target] to settle while the loop runs
-     * others. Inline: its frame would sit between the caller's and the park in every suspended
-     * body.
+     * others.
      */
-    @Suppress("NOTHING_TO_INLINE")
-    internal inline fun await(target: CompletableFuture<*>, cancellable: Boolean = true) {
+    fun await(target: CompletableFuture<*>, cancellable: Boolean = true) {
         awaited = target
         awaitedCancellable = cancellable
         // The body's thread-local values stay in place while this thread runs the loop: tasks with
@@ -270,7 +265,7 @@ internal class JavaBody<T>(
      * like [parkUntil]: no frame of its own on a suspended body's stack.
      */
     @Suppress("NOTHING_TO_INLINE")
-    internal inline fun yieldTurn() {
+    private inline fun yieldTurn() {
         turn = DRIVER
         val loop = loop
         if (loop == null) {
@@ -310,7 +305,7 @@ internal class JavaBody<T>(
      * frame between the body's await and its park is stack that every suspended body keeps.
      */
     @Suppress("NOTHING_TO_INLINE")
-    internal inline fun parkUntil(expected: Int) {
+    private inline fun parkUntil(expected: Int) {
         if (turn == expected) return
         var interrupted = false
         do {
@@ -347,12 +342,12 @@ internal class JavaBody<T>(
     }
 
     companion object {
-        internal const val DRIVER = 0
-        internal const val BODY = 1
+        private const val DRIVER = 0
+        private const val BODY = 1
 
         // Driver steps.
         private const val START = 0
-        internal const val BODY_YIELDED = 1
+        private const val BODY_YIELDED = 1
         private const val RESUME_BODY = 2
         private const val COMPLETE = 3
 
