@@ -153,7 +153,9 @@ final class Report {
                   the median wall divided by the tasks finished, each panel scaled to its largest bar.
                 - **Why** the numbers are what they are (the engine's hot paths, and what cold runs of
                   Java bodies pay to the JIT): [ADR 0007](adr/0007-hot-paths-without-coroutine-bodies.md),
-                  [ADR 0008](adr/0008-the-permit-holder-runs-the-loop.md). The Java bodies are statement
+                  [ADR 0008](adr/0008-the-permit-holder-runs-the-loop.md); what no engine with a thread per
+                  Java body can go below here (hand-offs, fan-out, heap class by class):
+                  [ADR 0009](adr/0009-floors-of-direct-style-bodies.md). The Java bodies are statement
                   lambdas (`AsyncRunnable`), like the virtual threads' `Runnable`s: the expression form
                   `() -> Async.sleep(d).await()` is a `Callable<Void>` whose cast of the awaited `null`
                   the JIT compiles into a trap that every body suspended before the first resume hits
