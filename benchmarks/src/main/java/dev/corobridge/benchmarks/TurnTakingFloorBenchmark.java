@@ -60,7 +60,7 @@ public class TurnTakingFloorBenchmark {
 
     static long handOffs(int count) throws InterruptedException {
         ThreadFactory factory = VirtualThreads.require();
-        Turns turns = new Turns();
+        Turns turns = new Turns(factory);
         Thread[] players = new Thread[2];
         long[] passes = new long[1];
         for (int p = 0; p < 2; p++) {
@@ -92,7 +92,7 @@ public class TurnTakingFloorBenchmark {
         Thread main =
                 factory.newThread(
                         () -> {
-                            Turns turns = new Turns();
+                            Turns turns = new Turns(factory);
                             turns.holder = Thread.currentThread();
                             for (int b = 0; b < total / batch; b++) {
                                 turns.remaining = batch;
@@ -106,7 +106,7 @@ public class TurnTakingFloorBenchmark {
                                                         turns.finish();
                                                     });
                                 }
-                                turns.passOn(factory);
+                                turns.passOn();
                                 turns.awaitTurn();
                             }
                         });
@@ -124,7 +124,11 @@ public class TurnTakingFloorBenchmark {
         volatile @Nullable Thread holder;
         @Nullable Thread waiter; // resumed when the batch's last body ends
         int remaining;
-        @Nullable ThreadFactory factory;
+        private final ThreadFactory factory; // starts the bodies
+
+        Turns(ThreadFactory factory) {
+            this.factory = factory;
+        }
 
         void awaitTurn() {
             Thread me = Thread.currentThread();
@@ -139,8 +143,7 @@ public class TurnTakingFloorBenchmark {
         }
 
         /** Hands the turn to what is ready next: a parked thread, or a body on a new thread. */
-        void passOn(ThreadFactory factory) {
-            this.factory = factory;
+        void passOn() {
             Object next = ready.poll();
             if (next instanceof Thread thread) {
                 give(thread);
@@ -153,7 +156,7 @@ public class TurnTakingFloorBenchmark {
 
         void yieldTurn() {
             ready.add(Thread.currentThread());
-            passOn(factory);
+            passOn();
             awaitTurn();
         }
 
@@ -161,7 +164,7 @@ public class TurnTakingFloorBenchmark {
             if (--remaining == 0) {
                 give(waiter);
             } else {
-                passOn(factory);
+                passOn();
             }
         }
     }
