@@ -9,6 +9,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 @Timeout(10)
 class GatherTest {
@@ -137,5 +139,37 @@ class GatherTest {
                     });
         }
         assertEquals(List.of(), reported);
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.corobridge.Loops#kinds")
+    void failuresOfSiblingsAfterAGathersFirstFailureCountAsRetrieved(BodyThreads kind)
+            throws Exception {
+        var first = new IOException("first");
+        var run =
+                Loops.runCollectingReports(
+                        kind,
+                        () -> {
+                            Task<Object> failsFirst =
+                                    Async.launch(
+                                            () -> {
+                                                throw first;
+                                            });
+                            Task<Object> failsLater =
+                                    Async.launch(
+                                            () -> {
+                                                Async.sleep(Duration.ofMillis(20)).await();
+                                                throw new IOException("later");
+                                            });
+                            var caught =
+                                    assertThrows(
+                                            IOException.class,
+                                            () -> Async.gather(failsFirst, failsLater).await());
+                            Async.sleep(Duration.ofMillis(60)).await();
+                            assertTrue(failsLater.isDone());
+                            return caught;
+                        });
+        assertSame(first, run.value());
+        assertEquals(List.of(), run.failures());
     }
 }

@@ -1,6 +1,9 @@
 package dev.corobridge;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -26,6 +29,20 @@ public final class Loops {
     public static void run(BodyThreads kind, AsyncRunnable body) throws Exception {
         try (EventLoop loop = EventLoop.create(kind)) {
             loop.runUntilComplete(body);
+        }
+    }
+
+    /** A loop's result together with the failures its exception handler was given. */
+    public record Reported<T>(T value, List<Throwable> failures) {}
+
+    /** Runs {@code body} on a loop of {@code kind}, collecting every failure the loop reports. */
+    public static <T> Reported<T> runCollectingReports(BodyThreads kind, Callable<T> body)
+            throws Exception {
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        try (EventLoop loop = EventLoop.create(kind)) {
+            loop.setExceptionHandler((name, failure) -> failures.add(failure));
+            T value = loop.runUntilComplete(body);
+            return new Reported<>(value, List.copyOf(failures));
         }
     }
 }

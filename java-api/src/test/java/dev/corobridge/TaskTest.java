@@ -410,4 +410,55 @@ class TaskTest {
                     throw new IllegalStateException("nobody looked");
                 });
     }
+
+    @ParameterizedTest
+    @MethodSource("dev.corobridge.Loops#kinds")
+    void joinInsideABodyOfAPendingTaskOfTheSameLoopThrowsNamingAwait(BodyThreads kind)
+            throws Exception {
+        var refused =
+                Loops.run(
+                        kind,
+                        () -> {
+                            var task = Async.launch(() -> 1);
+                            var joined = assertThrows(IllegalStateException.class, task::join);
+                            assertThrows(IllegalStateException.class, task::get);
+                            assertThrows(
+                                    IllegalStateException.class,
+                                    () -> task.get(1, java.util.concurrent.TimeUnit.SECONDS));
+                            assertEquals(1, task.await());
+                            return joined;
+                        });
+        assertTrue(refused.getMessage().contains("await()"), refused.getMessage());
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.corobridge.Loops#kinds")
+    void joinInsideABodyOfACompletedTaskReturnsItsValue(BodyThreads kind) throws Exception {
+        assertEquals(
+                2,
+                Loops.run(
+                        kind,
+                        () -> {
+                            var task = Async.launch(() -> 2);
+                            task.await();
+                            return task.join();
+                        }));
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.corobridge.Loops#kinds")
+    void cancellingACompletedDependentStageLeavesItsSourceRunning(BodyThreads kind)
+            throws Exception {
+        Loops.run(
+                kind,
+                () -> {
+                    var slow = Async.sleep(Duration.ofSeconds(5)).thenApply(x -> "slow");
+                    var fast = Async.launch(() -> "fast");
+                    var either = slow.applyToEither(fast, s -> s);
+                    assertEquals("fast", Async.await(either));
+                    assertFalse(either.cancel(false));
+                    assertFalse(slow.isDone());
+                    slow.cancel(false);
+                });
+    }
 }

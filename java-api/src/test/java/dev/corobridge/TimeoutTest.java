@@ -222,4 +222,23 @@ class TimeoutTest {
                 });
         assertEquals(List.of("sleeping", "tick 0", "tick 1", "tick 2", "woke"), trail.events());
     }
+
+    @ParameterizedTest
+    @MethodSource("dev.corobridge.Loops#kinds")
+    void timeoutBodyCancelledBeforeItsFirstTurnNeverRuns(BodyThreads kind) throws Exception {
+        var ran = new java.util.concurrent.atomic.AtomicBoolean();
+        Loops.run(
+                kind,
+                () -> {
+                    var limited =
+                            Async.timeout(
+                                    Duration.ofSeconds(5),
+                                    () -> {
+                                        ran.set(true);
+                                    });
+                    limited.cancel();
+                    assertThrows(CancellationException.class, limited::await);
+                });
+        assertFalse(ran.get());
+    }
 }

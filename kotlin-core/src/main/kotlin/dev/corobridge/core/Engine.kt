@@ -166,7 +166,7 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
     public fun <T> awaitNonCancellable(future: CompletableFuture<T>): T {
         if (JavaBody.current() != null) return await(future, cancellable = false)
         val settled = CountDownLatch(1)
-        future.whenSettled { settled.countDown() }
+        future.onSettled { settled.countDown() }
         waitThroughInterrupts(onInterrupt = {}) { settled.await() }
         return future.outcome()
     }
@@ -228,7 +228,7 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
             body,
             deadlineNanos = nanos,
             subject = "the body of Async.timeout",
-            runsEvenIfCancelledEarly = true,
+            runsIfItsDeadlinePassed = true,
         )
     }
 
@@ -264,7 +264,11 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
     public fun <T> gather(tasks: List<CompletableFuture<out T>>): TaskFuture<List<T>> =
         start(currentContext(), null, runsEvenIfCancelledEarly = true) {
             val firstFailure = awaitAllOrCancel(tasks, stopAtFailure = true)
-            if (firstFailure >= 0) tasks[firstFailure].outcome()
+            if (firstFailure >= 0) {
+                // asyncio's gather retrieves the exceptions of the children that fail after it.
+                for (task in tasks) if (task is TaskFuture<*>) task.markAllRetrieved()
+                tasks[firstFailure].outcome()
+            }
             tasks.map { it.outcome() }
         }
 
@@ -342,19 +346,19 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         return context
     }
 
-    /** Starts a Java body as a task; see [JavaBody.launch] for [runsEvenIfCancelledEarly]. */
+    /** Starts a Java body as a task; see [JavaBody.launch] for [runsIfItsDeadlinePassed]. */
     private fun <T> startBody(
         parent: CoroutineContext,
         name: String?,
         body: Callable<T>,
         deadlineNanos: Long = NO_DEADLINE,
         subject: String = "",
-        runsEvenIfCancelledEarly: Boolean = false,
+        runsIfItsDeadlinePassed: Boolean = false,
     ): TaskFuture<T> {
         val future = newTask<T>(name)
         val task = JavaBody(taskContext(parent, name), future)
         if (deadlineNanos != NO_DEADLINE) task.startDeadline(deadlineNanos, subject)
-        task.launch(body, runsEvenIfCancelledEarly)
+        task.launch(body, runsIfItsDeadlinePassed)
         return future
     }
 

@@ -37,9 +37,19 @@ public class FailureReports internal constructor() {
             )
         }
 
-        internal fun record(reports: FailureReports?, task: TaskFuture<*>, exception: Throwable) {
-            val record = FailureRecord(task.name(), exception)
-            record.retrieved = task.retrieved
+        /**
+         * Records [exception], the failure of [task], for reporting unless retrieved. With
+         * [isCleanup], the task's future had been cancelled before its work failed: only a reader
+         * of the settled task (await, gather) retrieves that failure.
+         */
+        internal fun record(
+            reports: FailureReports?,
+            task: TaskFuture<*>,
+            exception: Throwable,
+            isCleanup: Boolean,
+        ) {
+            val record = FailureRecord(task.name(), exception, isCleanup)
+            record.retrieved = if (isCleanup) task.cleanupRetrieved else task.retrieved
             task.failureRecord = record
             if (reports != null) {
                 reports.records.add(record)
@@ -52,6 +62,10 @@ public class FailureReports internal constructor() {
     }
 }
 
-internal class FailureRecord(val taskName: String, val exception: Throwable) {
+internal class FailureRecord(
+    val taskName: String,
+    val exception: Throwable,
+    val isCleanup: Boolean,
+) {
     @Volatile var retrieved = false
 }

@@ -6,7 +6,6 @@ import java.util.concurrent.CompletableFuture
 import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater
 import java.util.concurrent.locks.LockSupport
-import java.util.function.BiConsumer
 import kotlin.coroutines.ContinuationInterceptor
 import kotlin.coroutines.CoroutineContext
 import kotlinx.coroutines.CompletableJob
@@ -57,13 +56,18 @@ internal class JavaBody<T>(
     @Volatile private var cleanup: CompletableJob? = null
 
     private lateinit var body: Callable<T>
-    private var runsEvenIfCancelledEarly = false
+    private var runsIfItsDeadlinePassed = false
     private var cancelChildrenAfterBody = false
     @Volatile private var step = START
     private var bodyThreadStarted = false
 
     /** The loop whose run permit this body takes turns with; null on a parallel dispatcher. */
     private var loop: LoopDispatcher? = null
+
+    /** The loop whose run permit this body takes turns with; null on a parallel dispatcher. */
+    val eventLoop: LoopDispatcher?
+        get() = loop
+
     @Volatile private var turn = DRIVER
     private var bodyThread: Thread? = null
 
@@ -85,19 +89,20 @@ internal class JavaBody<T>(
         private set
 
     /**
-     * Starts [body] on this task's dispatcher. Unless [runsEvenIfCancelledEarly], a task cancelled
-     * before its first turn never runs its body. With [cancelChildrenAfterBody] (asyncio.run's main
-     * task) the tasks still running when the body returns are cancelled.
+     * Starts [body] on this task's dispatcher. A task cancelled before its first turn never runs
+     * its body, unless [runsIfItsDeadlinePassed] and what cancelled it was its own deadline (like
+     * asyncio's `timeout(0)`, whose block runs to its first await). With [cancelChildrenAfterBody]
+     * (asyncio.run's main task) the tasks still running when the body returns are cancelled.
      */
     fun launch(
         body: Callable<T>,
-        runsEvenIfCancelledEarly: Boolean = false,
+        runsIfItsDeadlinePassed: Boolean = false,
         cancelChildrenAfterBody: Boolean = false,
     ) {
         val environment =
             context[TaskEnvironment] ?: error("a Java body needs a TaskEnvironment in its context")
         this.body = body
-        this.runsEvenIfCancelledEarly = runsEvenIfCancelledEarly
+        this.runsIfItsDeadlinePassed = runsIfItsDeadlinePassed
         this.cancelChildrenAfterBody = cancelChildrenAfterBody
         // Exclusive environments exist only on loops (Engine.runLoop).
         if (environment.exclusive) loop = context[ContinuationInterceptor] as? LoopDispatcher
@@ -119,7 +124,7 @@ internal class JavaBody<T>(
     }
 
     private fun startBody() {
-        if (!runsEvenIfCancelledEarly && isCancelled) {
+        if (isCancelled && !(runsIfItsDeadlinePassed && cancelledByOwnDeadline())) {
             resumeWith(Result.failure(getCancellationException()))
             return
         }
@@ -229,7 +234,7 @@ internal class JavaBody<T>(
             val body = body
             if (body is StatementCallable) body.statement.run() else value = body.call()
         } catch (e: Throwable) {
-            failure = e
+            failure = failureOfCleanup(e) ?: e
         } finally {
             previous?.let { carried.restore(it) }
         }
@@ -239,6 +244,18 @@ internal class JavaBody<T>(
         } finally {
             RUNNING.remove(thread)
         }
+    }
+
+    /**
+     * A body that ends with a cancellation carrying a real failure as suppressed, as
+     * try-with-resources leaves it when closing fails during cancellation, failed in its cleanup:
+     * the task fails with that failure, as asyncio's `async with` raises what `__aexit__` raised.
+     */
+    private fun failureOfCleanup(e: Throwable): Throwable? {
+        if (e !is CancellationException) return null
+        val suppressed = e.suppressed
+        if (suppressed.isEmpty()) return null
+        return suppressed.firstOrNull { it !is CancellationException && it !is AwaitedAt }
     }
 
     /**
@@ -318,27 +335,27 @@ internal class JavaBody<T>(
     }
 
     /**
-     * One await's completion callback: a task's completion node, or a plain future's dependent.
-     * Identity matters: a callback that fires after its await was given up (cancellation) must not
-     * resume a later one.
+     * One await's completion callback. Identity matters: a callback that fires after its await was
+     * given up (cancellation) must not resume a later one.
      */
     internal class Waiter(private val body: JavaBody<*>, val cancellable: Boolean) :
-        (Throwable?) -> Unit, BiConsumer<Any?, Throwable?> {
+        (Throwable?) -> Unit {
         @Volatile private var handle: DisposableHandle? = null
+        @Volatile private var disposed = false
 
         fun register(target: CompletableFuture<*>) {
-            val coroutine = (target as? TaskFuture<*>)?.coroutine
-            if (coroutine != null) handle = coroutine.invokeOnCompletion(this)
-            else target.whenComplete(this)
+            val registered = target.onSettled(this)
+            handle = registered
+            // A cancellation on another thread may have disposed of this before `handle` was set.
+            if (disposed) registered.dispose()
         }
 
         fun dispose() {
+            disposed = true
             handle?.dispose()
         }
 
         override fun invoke(cause: Throwable?) = body.targetSettled(this)
-
-        override fun accept(value: Any?, failure: Throwable?) = body.targetSettled(this)
     }
 
     companion object {

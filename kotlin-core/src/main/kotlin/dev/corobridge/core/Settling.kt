@@ -1,10 +1,12 @@
 package dev.corobridge.core
 
+import java.util.WeakHashMap
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater
-import java.util.function.BiConsumer
 import kotlin.coroutines.resume
 import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.DisposableHandle
+import kotlinx.coroutines.InternalCoroutinesApi
 import kotlinx.coroutines.suspendCancellableCoroutine
 
 /** True when [this] has finished for good: for a task, its coroutine's cleanup included. */
@@ -12,13 +14,16 @@ internal fun CompletableFuture<*>.isSettled(): Boolean =
     if (this is TaskFuture<*>) isSettled else isDone
 
 /**
- * Registers [action] to run once [this] settles (see [isSettled]); runs it at once if it already
- * has.
+ * Calls [handler] once [this] settles (see [isSettled]), at once if it already has, with the
+ * failure or null. Disposing the handle removes the registration, from a task and from a plain
+ * future alike: every await registers through here, so that a cancelled await leaves nothing behind
+ * on what it waited for.
  */
-internal fun CompletableFuture<*>.whenSettled(action: () -> Unit) {
+@OptIn(InternalCoroutinesApi::class)
+internal fun CompletableFuture<*>.onSettled(handler: (Throwable?) -> Unit): DisposableHandle {
     val coroutine = (this as? TaskFuture<*>)?.coroutine
-    if (coroutine != null) coroutine.invokeOnCompletion { action() }
-    else whenComplete { _, _ -> action() }
+    return if (coroutine != null) coroutine.invokeOnCompletion(handler)
+    else PlainFutureCallbacks.register(this, handler)
 }
 
 /**
@@ -36,19 +41,8 @@ internal suspend fun awaitSettled(future: CompletableFuture<*>) {
 private suspend fun awaitDone(future: CompletableFuture<*>) {
     if (future.isDone) return
     suspendCancellableCoroutine { continuation ->
-        val waiter = FutureWaiter(continuation)
-        future.whenComplete(waiter)
-        // The future keeps the waiter until it completes; drop the continuation so it is not kept
-        // too.
-        continuation.invokeOnCancellation { waiter.continuation = null }
-    }
-}
-
-private class FutureWaiter(@Volatile var continuation: CancellableContinuation<Unit>?) :
-    BiConsumer<Any?, Throwable?> {
-    override fun accept(value: Any?, failure: Throwable?) {
-        continuation?.resume(Unit)
-        continuation = null
+        val registration = PlainFutureCallbacks.register(future) { continuation.resume(Unit) }
+        continuation.invokeOnCancellation { registration.dispose() }
     }
 }
 
@@ -60,10 +54,16 @@ internal suspend fun awaitAll(futures: List<CompletableFuture<*>>, stopAtFailure
     if (futures.isEmpty()) return -1
     return suspendCancellableCoroutine { continuation ->
         val waiter = AllSettled(futures, stopAtFailure, continuation)
+        // A task's completion node goes when the task does; a plain future would keep its
+        // registration until it completes, which may be never.
+        var plain: ArrayList<DisposableHandle>? = null
         for (future in futures) {
-            val coroutine = (future as? TaskFuture<*>)?.coroutine
-            if (coroutine != null) coroutine.invokeOnCompletion(waiter)
-            else future.whenComplete(waiter)
+            val registration = future.onSettled(waiter)
+            if (future !is TaskFuture<*> || future.coroutine == null)
+                (plain ?: ArrayList<DisposableHandle>().also { plain = it }).add(registration)
+        }
+        plain?.let { handles ->
+            continuation.invokeOnCancellation { handles.forEach { it.dispose() } }
         }
     }
 }
@@ -76,18 +76,13 @@ private class AllSettled(
     private val futures: List<CompletableFuture<*>>,
     private val stopAtFailure: Boolean,
     private val continuation: CancellableContinuation<Int>,
-) : (Throwable?) -> Unit, BiConsumer<Any?, Throwable?> {
+) : (Throwable?) -> Unit {
     @Volatile private var remaining = futures.size
     @Volatile private var resumed = 0
 
-    /** A task's coroutine completed; [cause] is set when it failed or was cancelled. */
-    override fun invoke(cause: Throwable?) = settledOne(failed = cause != null)
-
-    /** A plain future completed. */
-    override fun accept(value: Any?, failure: Throwable?) = settledOne(failed = failure != null)
-
-    private fun settledOne(failed: Boolean) {
-        if (failed && stopAtFailure) {
+    /** A future settled; [cause] is set when it failed or was cancelled. */
+    override fun invoke(cause: Throwable?) {
+        if (cause != null && stopAtFailure) {
             // Which one failed is found by looking: the shared waiter is not told.
             val index = futures.indexOfFirst { it.isCompletedExceptionally && it.isSettled() }
             if (index >= 0) {
@@ -105,5 +100,79 @@ private class AllSettled(
             AtomicIntegerFieldUpdater.newUpdater(AllSettled::class.java, "remaining")
         private val RESUMED =
             AtomicIntegerFieldUpdater.newUpdater(AllSettled::class.java, "resumed")
+    }
+}
+
+/**
+ * Callbacks on futures that are not corobridge tasks. A `CompletableFuture` cannot drop a
+ * dependent, so an await that registered one of its own would leave it behind when cancelled (100k
+ * cancelled awaits of a long-lived shutdown signal kept ~130 MB until it completed). Instead each
+ * future gets one dependent, a [Hub], and awaits come and go in the hub's set.
+ *
+ * Hubs are found by the future's identity in a weak map: a hub never refers to its future, so an
+ * unreachable future that never completes takes its hub with it.
+ */
+internal object PlainFutureCallbacks {
+    private val hubs = WeakHashMap<CompletableFuture<*>, Hub>() // guarded by itself
+
+    fun register(future: CompletableFuture<*>, handler: (Throwable?) -> Unit): DisposableHandle {
+        val registration = Registration(handler)
+        var created: Hub? = null
+        val hub =
+            synchronized(hubs) {
+                hubs[future]
+                    ?: Hub().also {
+                        hubs[future] = it
+                        created = it
+                    }
+            }
+        if (!hub.add(registration)) { // that hub has fired: the future is done
+            handler(future.failureNow())
+            return NothingToDispose
+        }
+        registration.hub = hub
+        // Outside the lock: on a completed future the hub fires right here.
+        created?.let { future.whenCompleteUnwatched(it) }
+        return registration
+    }
+
+    private fun CompletableFuture<*>.failureNow(): Throwable? =
+        if (!isCompletedExceptionally) null
+        else
+            try {
+                getNow(null)
+                null
+            } catch (e: Throwable) {
+                unwrapFutureException(e)
+            }
+
+    private class Hub : java.util.function.BiConsumer<Any?, Throwable?> {
+        private var waiting: LinkedHashSet<Registration>? = LinkedHashSet() // null once fired
+
+        fun add(registration: Registration): Boolean =
+            synchronized(this) { waiting?.add(registration) != null }
+
+        fun remove(registration: Registration) {
+            synchronized(this) { waiting?.remove(registration) }
+        }
+
+        override fun accept(value: Any?, failure: Throwable?) {
+            val fired = synchronized(this) { waiting.also { waiting = null } } ?: return
+            val cause = failure?.let(::unwrapFutureException)
+            for (registration in fired) registration.handler(cause)
+        }
+    }
+
+    private object NothingToDispose : DisposableHandle {
+        override fun dispose() {}
+    }
+
+    private class Registration(val handler: (Throwable?) -> Unit) : DisposableHandle {
+        @Volatile var hub: Hub? = null
+
+        override fun dispose() {
+            hub?.remove(this)
+            hub = null
+        }
     }
 }

@@ -37,9 +37,11 @@ internal open class TaskCoroutine<T>(
     }
 
     override fun onCancelled(cause: Throwable, handled: Boolean) {
-        future.settleExceptionally(
-            if (cause is DeadlineExceeded) cause.toTimeoutException() else cause
-        )
+        val failure = if (cause is DeadlineExceeded) cause.toTimeoutException() else cause
+        // Cancelled (or completed by hand) before the work ended, and the work then failed: its
+        // cleanup's failure, which an await of the task gives, as in asyncio.
+        if (!future.settleExceptionally(failure) && failure !is CancellationException)
+            future.cleanupFailure = failure
     }
 
     override fun childCancelled(cause: Throwable): Boolean =
@@ -47,9 +49,18 @@ internal open class TaskCoroutine<T>(
 
     override fun handleJobException(exception: Throwable): Boolean {
         val environment = context[TaskEnvironment]
-        FailureReports.record(environment?.reports, future, exception)
+        // Runs before onCancelled: a future that is done already was cancelled or completed by
+        // hand, and this is the failure of the work's cleanup.
+        FailureReports.record(environment?.reports, future, exception, isCleanup = future.isDone)
         return true
     }
+
+    /** Set when this task's own deadline passed (not a parent's). */
+    @Volatile private var ownDeadline: DeadlineExceeded? = null
+
+    /** True when this task was cancelled, first of all, by its own deadline. */
+    fun cancelledByOwnDeadline(): Boolean =
+        ownDeadline.let { it != null && getCancellationException() === it }
 
     override fun cancellationExceptionMessage(): String = "Task '${future.name()}' was cancelled"
 
@@ -68,7 +79,11 @@ internal open class TaskCoroutine<T>(
      * one).
      */
     fun startDeadline(nanos: Long, subject: String) {
-        val expire = Runnable { cancel(DeadlineExceeded(nanos, subject)) }
+        val expire = Runnable {
+            val exceeded = DeadlineExceeded(nanos, subject)
+            ownDeadline = exceeded
+            cancel(exceeded)
+        }
         val dispatcher = context[ContinuationInterceptor]
         val handle: DisposableHandle =
             if (dispatcher is LoopDispatcher) dispatcher.scheduleNanos(nanos, expire)

@@ -1,9 +1,15 @@
 package dev.corobridge.core
 
+import java.util.Objects
 import java.util.concurrent.CancellationException
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.ExecutionException
+import java.util.concurrent.Executor
+import java.util.concurrent.TimeUnit
 import java.util.concurrent.atomic.AtomicLong
+import java.util.function.BiConsumer
+import java.util.function.Supplier
+import kotlin.coroutines.ContinuationInterceptor
 import kotlinx.coroutines.CoroutineName
 
 /**
@@ -20,16 +26,54 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
     @Volatile private var source: TaskFuture<*>? = null // the task a dependent stage derives from
 
     /**
-     * True once someone asked for the outcome (await, join, get, gather): its failure is then not
-     * reported.
+     * True once someone asked for the outcome (await, join, get, gather, a dependent stage): a
+     * failure of the task is then not reported.
      */
     @Volatile internal var retrieved: Boolean = false
+
+    /**
+     * True once the outcome was read after the task settled (await, gather): a failure of the
+     * cleanup of a cancelled task is then not reported. `join()` cannot give it (the JDK contract
+     * is a `CancellationException`), so it does not count.
+     */
+    @Volatile internal var cleanupRetrieved: Boolean = false
     @Volatile internal var failureRecord: FailureRecord? = null
+
+    /**
+     * What the coroutine failed with after this future was already cancelled: asyncio's `await t`
+     * of a task whose cleanup raised gives that exception, and so does [outcome].
+     */
+    @Volatile internal var cleanupFailure: Throwable? = null
+
+    /** A dependent stage's own failure goes to these reports: its source task's loop. */
+    @Volatile private var dependentReports: FailureReports? = null
+
+    /** An action given to `whenComplete` received this future's failure. */
+    @Volatile private var failureSeen = false
 
     /** Records that the outcome was asked for, so that a failure is not reported as lost. */
     internal fun markRetrieved() {
         retrieved = true
+        failureRecord?.let { if (!it.isCleanup) it.retrieved = true }
+    }
+
+    /** Like [markRetrieved], for a cleanup failure too (gather's siblings, as asyncio). */
+    internal fun markAllRetrieved() {
+        cleanupRetrieved = true
+        markRetrieved()
         failureRecord?.retrieved = true
+    }
+
+    /**
+     * Marks the outcome retrieved for a reader of the settled task and returns the failure that
+     * reader gets instead of the future's own cancellation, if any.
+     */
+    internal fun retrieveOutcome(): Throwable? {
+        markRetrieved()
+        if (!isSettled || !isCancelled) return null
+        val failure = cleanupFailure ?: return null
+        markAllRetrieved()
+        return failure
     }
 
     /**
@@ -54,16 +98,17 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
 
     /**
      * Cancels the future at once (JDK contract) and the coroutine underneath, with everything it
-     * started. The coroutine's body sees a `CancellationException` at its next await.
+     * started. The coroutine's body sees a `CancellationException` at its next await. A future that
+     * had already completed is left as it is, and so is the work behind it.
      */
     override fun cancel(mayInterruptIfRunning: Boolean): Boolean {
         // One exception with a message for both sides, where CompletableFuture.cancel would make a
         // blank one.
         val cancellation = CancellationException("Task '${name()}' was cancelled")
-        val cancelled = super.completeExceptionally(cancellation) || isCancelled
+        if (!super.completeExceptionally(cancellation)) return isCancelled
         val coroutine = coroutine
         if (coroutine != null) coroutine.cancel(cancellation) else source?.cancel(false)
-        return cancelled
+        return true
     }
 
     /**
@@ -85,39 +130,144 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
     }
 
     /**
+     * Refused: overwriting the outcome of a task would detach it from the work that computes it.
+     * Use [cancel] or [complete], which end that work.
+     */
+    override fun obtrudeValue(value: T): Unit =
+        throw UnsupportedOperationException(
+            "Task '${name()}' cannot be obtruded: its outcome belongs to its work; use cancel() or complete(value), which stop it"
+        )
+
+    /** Refused, like [obtrudeValue]. */
+    override fun obtrudeException(ex: Throwable): Unit =
+        throw UnsupportedOperationException(
+            "Task '${name()}' cannot be obtruded: its outcome belongs to its work; use cancel() or completeExceptionally(ex), which stop it"
+        )
+
+    /** Completes through [complete], so that the work behind the task ends as well. */
+    override fun completeAsync(
+        supplier: Supplier<out T>,
+        executor: Executor,
+    ): CompletableFuture<T> {
+        executor.execute {
+            try {
+                complete(supplier.get())
+            } catch (e: Throwable) {
+                completeExceptionally(e)
+            }
+        }
+        return this
+    }
+
+    /**
      * Creates an incomplete task of the concrete kind: what dependent stages (`thenApply`, ...)
      * return.
      */
     protected abstract fun <U> newTask(): TaskFuture<U>
 
-    /** A dependent stage receives this task's outcome, so its failure counts as retrieved. */
+    /**
+     * A dependent stage receives this task's outcome, so this task's failure counts as retrieved;
+     * the stage's own failure is reported in its place if nobody retrieves it.
+     */
     final override fun <U> newIncompleteFuture(): CompletableFuture<U> {
+        val dependent = newTask<U>()
+        if (WATCHING.get() == true) {
+            // An engine callback's stage: nothing to report. Consumed here, before the callback
+            // runs, so that code it resumes in place creates stages as usual.
+            WATCHING.set(false)
+            return dependent
+        }
         markRetrieved()
-        return newTask<U>().also { it.source = this }
+        dependent.source = this
+        dependent.dependentReports =
+            coroutine?.context?.get(TaskEnvironment)?.reports ?: dependentReports
+        dependent.whenCompleteUnwatched { _, failure ->
+            if (failure != null) dependent.dependentFailed(unwrapFutureException(failure))
+        }
+        return dependent
+    }
+
+    private fun dependentFailed(failure: Throwable) {
+        if (failure is CancellationException) return // whoever cancelled it knows
+        val source = source
+        // `whenComplete` passes its source's failure on to an action that has seen it.
+        if (source != null && source.failureSeen && failure === source.failureNow()) return
+        FailureReports.record(dependentReports, this, failure, isCleanup = false)
+    }
+
+    private fun failureNow(): Throwable? =
+        try {
+            getNow(null)
+            null
+        } catch (e: Throwable) {
+            unwrapFutureException(e)
+        }
+
+    override fun whenComplete(action: BiConsumer<in T, in Throwable>): CompletableFuture<T> {
+        if (WATCHING.get() == true) return super.whenComplete(action)
+        return super.whenComplete(seeing(action))
+    }
+
+    override fun whenCompleteAsync(action: BiConsumer<in T, in Throwable>): CompletableFuture<T> =
+        super.whenCompleteAsync(seeing(action))
+
+    override fun whenCompleteAsync(
+        action: BiConsumer<in T, in Throwable>,
+        executor: Executor,
+    ): CompletableFuture<T> = super.whenCompleteAsync(seeing(action), executor)
+
+    private fun seeing(action: BiConsumer<in T, in Throwable>): BiConsumer<in T, in Throwable> {
+        Objects.requireNonNull(action, "action")
+        return BiConsumer<T, Throwable> { value, failure ->
+            if (failure != null) failureSeen = true
+            action.accept(value, failure)
+        }
     }
 
     override fun join(): T {
+        refuseToBlockOwnLoop("join()")
         markRetrieved()
         return super.join()
     }
 
     override fun get(): T {
+        refuseToBlockOwnLoop("get()")
         markRetrieved()
         return super.get()
     }
 
-    override fun get(timeout: Long, unit: java.util.concurrent.TimeUnit): T {
+    override fun get(timeout: Long, unit: TimeUnit): T {
+        refuseToBlockOwnLoop("get(timeout)")
         markRetrieved()
         return super.get(timeout, unit)
+    }
+
+    /**
+     * Blocking the thread that holds a loop's run permit, on a task of that loop, would wait
+     * forever: the task can only finish when the loop runs.
+     */
+    private fun refuseToBlockOwnLoop(verb: String) {
+        if (isDone) return
+        val running = JavaBody.current()?.eventLoop ?: LoopDispatcher.running() ?: return
+        if (loop() !== running) return
+        throw IllegalStateException(
+            "$verb on Task '${name()}' inside a task of the same event loop would block that loop forever: " +
+                "use await(), which suspends only the calling task"
+        )
+    }
+
+    /** The event loop this task runs on, or null. */
+    private fun loop(): LoopDispatcher? {
+        val coroutine = coroutine ?: return source?.loop()
+        return coroutine.context[ContinuationInterceptor] as? LoopDispatcher
     }
 
     internal fun settle(value: T) {
         super.complete(value)
     }
 
-    internal fun settleExceptionally(cause: Throwable) {
-        super.completeExceptionally(cause)
-    }
+    /** Returns false if the future had already completed (cancelled, or completed by hand). */
+    internal fun settleExceptionally(cause: Throwable): Boolean = super.completeExceptionally(cause)
 
     override fun toString(): String {
         val state =
@@ -135,6 +285,29 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
     }
 }
 
+/** Set while the engine registers a callback of its own: it is no stage to watch for failures. */
+private val WATCHING = ThreadLocal<Boolean>()
+
+/**
+ * Registers [action] on this future without creating a stage that would itself be watched for
+ * unreported failures, or count as a user's action that saw the failure: for the engine's own
+ * callbacks.
+ */
+internal fun <T> CompletableFuture<T>.whenCompleteUnwatched(
+    action: BiConsumer<in T, in Throwable?>
+) {
+    if (this !is TaskFuture<*>) {
+        whenComplete(action)
+        return
+    }
+    WATCHING.set(true)
+    try {
+        whenComplete(action)
+    } finally {
+        WATCHING.set(false)
+    }
+}
+
 /**
  * The outcome of a completed future: its value, or its own exception rethrown unwrapped. The one
  * place that unwraps `CompletionException`/`ExecutionException`, used by every path that reads a
@@ -142,7 +315,7 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
  */
 @InternalCorobridgeApi
 public fun <T> CompletableFuture<T>.outcome(): T {
-    if (this is TaskFuture<*>) markRetrieved()
+    if (this is TaskFuture<*>) retrieveOutcome()?.let { throw it }
     try {
         @Suppress("UNCHECKED_CAST")
         return getNow(null) as T
