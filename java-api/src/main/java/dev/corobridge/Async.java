@@ -4,6 +4,7 @@ import dev.corobridge.core.Engine;
 import dev.corobridge.core.FailureReports;
 import dev.corobridge.core.StatementCallable;
 import dev.corobridge.core.TaskFutureKt;
+import java.lang.invoke.MethodHandles;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -69,7 +70,7 @@ import org.jspecify.annotations.Nullable;
  * </table>
  */
 public final class Async {
-    static final Engine ENGINE = new Engine(Task::new);
+    static final Engine ENGINE = Engine.connect(MethodHandles.lookup(), Task::new);
 
     private Async() {}
 

@@ -27,6 +27,7 @@ public object ContextCarriers {
     }
 
     /** The current thread's values of every carrier, or null when none is registered. */
+    @JvmSynthetic
     internal fun capture(): CarriedContext? {
         if (carriers.isEmpty()) return null
         val snapshot = carriers.toTypedArray()

@@ -1,5 +1,6 @@
 package dev.corobridge.core
 
+import java.lang.invoke.MethodHandles
 import java.util.concurrent.Callable
 import java.util.concurrent.CancellationException
 import java.util.concurrent.CompletableFuture
@@ -27,7 +28,7 @@ import kotlinx.coroutines.withContext
  */
 @InternalCorobridgeApi
 @OptIn(InternalCoroutinesApi::class, DelicateCoroutinesApi::class)
-public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
+public class Engine private constructor(private val newFuture: Supplier<out TaskFuture<*>>) {
     private val background: CoroutineContext =
         Dispatchers.Default +
             TaskEnvironment(exclusive = false, BodyThreads.preferred(), reports = null, newFuture)
@@ -332,6 +333,7 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
      * Where a new task belongs: the calling Java body's task; else, for Kotlin code running on an
      * event loop, the loop's main task; else the background dispatcher.
      */
+    @JvmSynthetic
     internal fun currentContext(): CoroutineContext =
         JavaBody.current()?.launchContext ?: LoopDispatcher.running()?.main?.context ?: background
 
@@ -411,8 +413,34 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         }
     }
 
-    private companion object {
+    public companion object {
         private const val NO_DEADLINE = -1L
+        private const val FACADE = "dev.corobridge.Async"
+        @Volatile private var connected = false
+
+        /**
+         * Connects the Java facade, once per class loader: [facade] must be a full-privilege lookup
+         * of `dev.corobridge.Async`, which only that class can make. Nothing else gets an engine.
+         */
+        @JvmStatic
+        public fun connect(
+            facade: MethodHandles.Lookup,
+            newFuture: Supplier<out TaskFuture<*>>,
+        ): Engine {
+            require(facade.lookupClass().name == FACADE && facade.hasFullPrivilegeAccess()) {
+                "the corobridge engine serves its Java facade only: use $FACADE"
+            }
+            synchronized(this) {
+                check(!connected) { "the corobridge engine is connected already: use $FACADE" }
+                connected = true
+            }
+            return Engine(newFuture)
+        }
+
+        /** An engine for the engine's own tests, whose tasks [newFuture] makes. */
+        @JvmSynthetic
+        internal fun forTests(newFuture: Supplier<out TaskFuture<*>>): Engine = Engine(newFuture)
+
         private const val AWAIT_OUTSIDE_TASK =
             "await() can only be called inside a task body: wrap the code in Async.run(() -> ...) to start an event " +
                 "loop, or block this thread with join() or get() instead; Kotlin suspend code awaits with " +

@@ -14,6 +14,7 @@ public class FailureReports internal constructor() {
     private val records = ConcurrentLinkedQueue<FailureRecord>()
 
     /** Hands every failure that is still unretrieved to [handler] and forgets them all. */
+    @JvmSynthetic
     internal fun flush(handler: BiConsumer<String, Throwable>) {
         while (true) {
             val record = records.poll() ?: return
@@ -42,6 +43,7 @@ public class FailureReports internal constructor() {
          * [isCleanup], the task's future had been cancelled before its work failed: only a reader
          * of the settled task (await, gather) retrieves that failure.
          */
+        @JvmSynthetic
         internal fun record(
             reports: FailureReports?,
             task: TaskFuture<*>,

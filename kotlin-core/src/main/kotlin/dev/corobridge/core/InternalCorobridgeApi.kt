@@ -9,7 +9,8 @@ package dev.corobridge.core
     message = "corobridge engine internals: use dev.corobridge.Async (Java) instead.",
     level = RequiresOptIn.Level.ERROR,
 )
-@Retention(AnnotationRetention.BINARY)
+// Runtime: a test checks that what carries it exposes no Kotlin-internal member to Java.
+@Retention(AnnotationRetention.RUNTIME)
 @Target(
     AnnotationTarget.CLASS,
     AnnotationTarget.FUNCTION,

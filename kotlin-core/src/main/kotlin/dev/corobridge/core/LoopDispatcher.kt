@@ -44,16 +44,16 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
      * Who may run: this loop (its running thread) or the [JavaBody] whose thread holds the run
      * permit. Only the holder changes it, to hand the permit on.
      */
-    @Volatile internal var permitHolder: Any = this
+    @get:JvmSynthetic @set:JvmSynthetic @Volatile internal var permitHolder: Any = this
     @Volatile private var closed = false
 
     /**
      * The main task of the current run: the parent of tasks that Kotlin code on this loop starts.
      */
-    @Volatile internal var main: TaskCoroutine<*>? = null
+    @get:JvmSynthetic @set:JvmSynthetic @Volatile internal var main: TaskCoroutine<*>? = null
 
     /** The failures of tasks in this loop that nobody retrieved, reported when the loop ends. */
-    internal val failureReports: FailureReports = FailureReports()
+    @get:JvmSynthetic internal val failureReports: FailureReports = FailureReports()
 
     /** True while a thread is inside [runUntilComplete]. */
     public val isRunning: Boolean
@@ -125,6 +125,7 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
      * Runs the due timers, then one ready task; false when none was ready. Only for the permit's
      * holder.
      */
+    @JvmSynthetic
     internal fun runNext(): Boolean {
         runDueTimers()
         val task = ready.poll() ?: return false
@@ -136,6 +137,7 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
      * Called by a body thread holding the permit that found nothing ready: the running thread takes
      * over (waits for timers and other threads, ends the run).
      */
+    @JvmSynthetic
     internal fun returnPermit() {
         permitHolder = this
         LockSupport.unpark(runner)
@@ -197,6 +199,7 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
     ): DisposableHandle = schedule(timeMillis, block)
 
     /** Runs [action] on the loop thread after [delayNanos]; dispose the handle to cancel it. */
+    @JvmSynthetic
     internal fun scheduleNanos(delayNanos: Long, action: Runnable): DisposableHandle {
         val deadline = System.nanoTime() + delayNanos.coerceIn(0, MAX_DELAY_NANOS)
         val timer =

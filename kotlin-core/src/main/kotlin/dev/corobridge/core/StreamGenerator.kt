@@ -102,6 +102,7 @@ internal constructor(private val offers: Channel<Any?>, private val task: TaskFu
      * The collector has stopped: later emits fail at once instead of waiting forever for a
      * collector that is gone (a body that swallowed its CancellationException and went on).
      */
+    @JvmSynthetic
     internal fun stop() {
         stopped = true
         while (true) {

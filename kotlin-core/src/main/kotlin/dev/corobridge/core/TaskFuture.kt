@@ -21,7 +21,7 @@ import kotlinx.coroutines.CoroutineName
  */
 @InternalCorobridgeApi
 public abstract class TaskFuture<T> protected constructor() : CompletableFuture<T>() {
-    @Volatile internal var coroutine: TaskCoroutine<T>? = null
+    @get:JvmSynthetic @set:JvmSynthetic @Volatile internal var coroutine: TaskCoroutine<T>? = null
     @Volatile private var name: String? = null
     @Volatile private var source: TaskFuture<*>? = null // the task a dependent stage derives from
 
@@ -29,21 +29,21 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
      * True once someone asked for the outcome (await, join, get, gather, a dependent stage): a
      * failure of the task is then not reported.
      */
-    @Volatile internal var retrieved: Boolean = false
+    @get:JvmSynthetic @set:JvmSynthetic @Volatile internal var retrieved: Boolean = false
 
     /**
      * True once the outcome was read after the task settled (await, gather): a failure of the
      * cleanup of a cancelled task is then not reported. `join()` cannot give it (the JDK contract
      * is a `CancellationException`), so it does not count.
      */
-    @Volatile internal var cleanupRetrieved: Boolean = false
-    @Volatile internal var failureRecord: FailureRecord? = null
+    @get:JvmSynthetic @set:JvmSynthetic @Volatile internal var cleanupRetrieved: Boolean = false
+    @get:JvmSynthetic @set:JvmSynthetic @Volatile internal var failureRecord: FailureRecord? = null
 
     /**
      * What the coroutine failed with after this future was already cancelled: asyncio's `await t`
      * of a task whose cleanup raised gives that exception, and so does [outcome].
      */
-    @Volatile internal var cleanupFailure: Throwable? = null
+    @get:JvmSynthetic @set:JvmSynthetic @Volatile internal var cleanupFailure: Throwable? = null
 
     /** A dependent stage's own failure goes to these reports: its source task's loop. */
     @Volatile private var dependentReports: FailureReports? = null
@@ -52,12 +52,14 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
     @Volatile private var failureSeen = false
 
     /** Records that the outcome was asked for, so that a failure is not reported as lost. */
+    @JvmSynthetic
     internal fun markRetrieved() {
         retrieved = true
         failureRecord?.let { if (!it.isCleanup) it.retrieved = true }
     }
 
     /** Like [markRetrieved], for a cleanup failure too (gather's siblings, as asyncio). */
+    @JvmSynthetic
     internal fun markAllRetrieved() {
         cleanupRetrieved = true
         markRetrieved()
@@ -68,6 +70,7 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
      * Marks the outcome retrieved for a reader of the settled task and returns the failure that
      * reader gets instead of the future's own cancellation, if any.
      */
+    @JvmSynthetic
     internal fun retrieveOutcome(): Throwable? {
         markRetrieved()
         if (!isSettled || !isCancelled) return null
@@ -85,6 +88,7 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
             ?: coroutine?.context?.get(CoroutineName)?.name
             ?: synchronized(this) { name ?: "Task-${NEXT_ID.incrementAndGet()}".also { name = it } }
 
+    @JvmSynthetic
     internal fun setName(name: String) {
         this.name = name
     }
@@ -93,6 +97,7 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
      * True when the task's coroutine has finished, cleanup included (the future may be done
      * earlier).
      */
+    @get:JvmSynthetic
     internal val isSettled: Boolean
         get() = coroutine?.isCompleted ?: isDone
 
@@ -262,11 +267,13 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
         return coroutine.context[ContinuationInterceptor] as? LoopDispatcher
     }
 
+    @JvmSynthetic
     internal fun settle(value: T) {
         super.complete(value)
     }
 
     /** Returns false if the future had already completed (cancelled, or completed by hand). */
+    @JvmSynthetic
     internal fun settleExceptionally(cause: Throwable): Boolean = super.completeExceptionally(cause)
 
     override fun toString(): String {

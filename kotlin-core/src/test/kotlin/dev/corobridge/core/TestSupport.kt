@@ -11,7 +11,7 @@ internal class TestTask<T> : TaskFuture<T>() {
 }
 
 /** An engine whose tasks are [TestTask]s. */
-internal fun testEngine(): Engine = Engine { TestTask<Any?>() }
+internal fun testEngine(): Engine = Engine.forTests { TestTask<Any?>() }
 
 /** An event log for ordering tests: tasks add events, the test compares the sequence. */
 class Trail {

@@ -147,7 +147,7 @@ class InteropTest {
 
     @Test
     fun theBlockingJavaAwaitCalledFromACoroutineNamesTheSuspendingPath() = runBlocking {
-        val engine = dev.corobridge.core.Engine { dev.corobridge.core.PlainTask<Any?>() }
+        val engine = dev.corobridge.core.Engine.forTests { dev.corobridge.core.PlainTask<Any?>() }
         val error =
             assertThrows(IllegalStateException::class.java) {
                 engine.await(CompletableFuture.completedFuture(1)) // what Java's Task.await() calls
