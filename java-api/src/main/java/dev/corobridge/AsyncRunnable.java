@@ -13,6 +13,9 @@ import dev.corobridge.core.StatementBody;
  * }</pre>
  */
 @FunctionalInterface
+// The engine's StatementBody is exported to this module only; clients never name it: the engine
+// calls statement bodies through it with no adapter frame (ADR 0009).
+@SuppressWarnings("exports")
 public interface AsyncRunnable extends StatementBody {
     /** Runs the body; inside a task it may {@link Task#await() await}. */
     @Override

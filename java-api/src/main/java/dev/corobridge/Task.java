@@ -33,6 +33,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <T> the type of the task's value
  */
+// The engine's TaskFuture is exported to this module only; clients use Task and CompletableFuture.
+@SuppressWarnings("exports")
 public class Task<T extends @Nullable Object> extends TaskFuture<T> {
     Task() {}
 

@@ -1,0 +1,11 @@
+/**
+ * corobridge: Python's asyncio model for Java, on Kotlin coroutines. Start with {@link
+ * dev.corobridge.Async}.
+ */
+module dev.corobridge {
+    requires transitive dev.corobridge.core;
+    requires static transitive org.jspecify;
+
+    exports dev.corobridge;
+    exports dev.corobridge.stream;
+}
