@@ -16,10 +16,13 @@ import org.opentest4j.AssertionFailedError
  * Before each test it installs, once per JVM, a handler on the engine's logger "dev.corobridge"
  * (where `FailureReports.LOG`, every loop's default exception handler, reports failures nobody
  * retrieved) and the default uncaught exception handler. After each test (and its `@AfterEach`
- * methods) it collects garbage, so that a background task the test dropped is reported now, and
- * fails the test with every report the test did not [take][Reports.take]. A test that produces
- * reports on purpose declares a [Reports] parameter and asserts what it takes; a test that produces
- * them because of a known engine defect is marked [ExpectsReports].
+ * methods) it collects garbage, so that a failed background task the test dropped is usually
+ * reported now (a thread that ran it may still hold it for a while; then a later test fails, at its
+ * start, naming the task), and fails the test with every report the test did not
+ * [take][Reports.take]. A test that drops a failed background task on purpose waits for its report
+ * with [Reports.awaitTaskFailure]. A test that produces reports on purpose declares a [Reports]
+ * parameter and asserts what it takes; a test that produces them because of a known engine defect
+ * is marked [ExpectsReports].
  */
 class ReportCheck : BeforeEachCallback, AfterEachCallback, ParameterResolver {
     override fun beforeEach(context: ExtensionContext) {

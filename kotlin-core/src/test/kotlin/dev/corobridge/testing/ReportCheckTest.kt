@@ -1,7 +1,6 @@
 package dev.corobridge.testing
 
 import dev.corobridge.core.BodyThreadKind
-import dev.corobridge.core.TaskFuture
 import dev.corobridge.core.runMain
 import dev.corobridge.core.testEngine
 import java.util.concurrent.Callable
@@ -52,12 +51,6 @@ class ReportCheckTest {
         assertEquals(null, run(MarkedExpectsReports::class.java))
     }
 
-    @Test
-    fun aBackgroundTaskIsReportedToTheTestThatDroppedIt() {
-        val message = run(DropsAFailedBackgroundTask::class.java)
-        assertTrue(message!!.contains("TASK_FAILURE 'dropped'"), message)
-    }
-
     // Nested, so Surefire does not run them itself (it skips names with '$').
 
     class ForgetsAFailure {
@@ -93,16 +86,6 @@ class ReportCheckTest {
         @Test
         fun test() {
             forgetAFailure()
-        }
-    }
-
-    class DropsAFailedBackgroundTask {
-        @Test
-        fun test() {
-            // Outside any loop: reported through a Cleaner once the task is collected.
-            val task: TaskFuture<*> =
-                testEngine().launch("dropped", Callable { throw IllegalStateException("dropped") })
-            while (!task.isDone) Thread.sleep(1)
         }
     }
 
