@@ -417,9 +417,8 @@ public final class Async {
      * Task<String> reply = Async.using(() -> Connection.open(url), connection -> connection.send("hi").await());
      * }</pre>
      */
-    @SuppressWarnings("try") // close() may rethrow any exception of closeAsync(), by design
-    public static <R extends AsyncCloseable, T extends @Nullable Object> Task<T> using(
-            Callable<R> open, ResourceBody<? super R, T> body) {
+    public static <X extends Exception, R extends AsyncCloseable<X>, T extends @Nullable Object>
+            Task<T> using(Callable<R> open, ResourceBody<? super R, T> body) {
         Objects.requireNonNull(open, "open");
         Objects.requireNonNull(body, "body");
         return launch(

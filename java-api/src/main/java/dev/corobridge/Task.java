@@ -11,8 +11,11 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Awaiting.</b> {@link #await()} inside a task body suspends only that task and returns the
  * value or rethrows the task's own exception, unwrapped. {@code join()} and {@code get()} keep
  * their JDK meaning: they block the calling thread and wrap failures. Dependent stages ({@code
- * thenApply}, {@code whenComplete}, ...) are {@code Task}s too and run on the thread that completes
- * this task (the loop thread for tasks of an event loop) unless given an executor.
+ * thenApply}, {@code whenComplete}, ...) are {@code Task}s too and, unless given an executor, run
+ * on the thread that completes this task. For a task of an event loop that is the thread holding
+ * the loop's run permit: the loop's own thread, or a Java body's thread, which runs the loop's
+ * ready work itself between its awaits; {@link #cancel()} completes the task at once, so after a
+ * cancel they run on the cancelling thread.
  *
  * <p><b>Cancellation.</b> {@link #cancel()} completes this future at once with a {@code
  * CancellationException} (the JDK contract) and cancels the coroutine underneath together with

@@ -2,12 +2,27 @@ package dev.corobridge;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.File;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.SimpleJavaFileObject;
+import javax.tools.ToolProvider;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,12 +31,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(10)
 class AsyncCloseableTest {
 
-    /** A resource that logs, takes 20 ms to close, and can be told to fail while closing. */
-    static final class Connection implements AsyncCloseable {
+    /**
+     * A resource that logs, takes 20 ms to close, and can be told to fail while closing (with an
+     * {@code IOException} or an unchecked exception, as its type promises).
+     */
+    static final class Connection implements AsyncCloseable<IOException> {
         private final Trail trail;
-        private final Exception closeFailure;
+        private final @Nullable Exception closeFailure;
 
-        Connection(Trail trail, Exception closeFailure) {
+        Connection(Trail trail, @Nullable Exception closeFailure) {
             this.trail = trail;
             this.closeFailure = closeFailure;
             trail.add("open");
@@ -48,7 +66,8 @@ class AsyncCloseableTest {
         Loops.run(
                 kind,
                 () -> {
-                    try (var connection = new Connection(trail, null)) {
+                    var connection = new Connection(trail, null);
+                    try (connection) {
                         trail.add("using");
                     }
                     trail.add("after");
@@ -66,7 +85,8 @@ class AsyncCloseableTest {
                     Task<Void> user =
                             Async.launch(
                                     () -> {
-                                        try (var connection = new Connection(trail, null)) {
+                                        var connection = new Connection(trail, null);
+                                        try (connection) {
                                             Async.sleep(Duration.ofSeconds(30)).await();
                                         } catch (CancellationException e) {
                                             trail.add("cancelled after close");
@@ -89,7 +109,7 @@ class AsyncCloseableTest {
         Async.run(
                 () -> {
                     var closing = new CompletableFuture<Void>();
-                    AsyncCloseable slowClose =
+                    AsyncCloseable<RuntimeException> slowClose =
                             () -> {
                                 trail.add("closing");
                                 return closing;
@@ -123,8 +143,8 @@ class AsyncCloseableTest {
                                 assertThrows(
                                         IOException.class,
                                         () -> {
-                                            try (var connection =
-                                                    new Connection(trail, closeFailure)) {
+                                            var connection = new Connection(trail, closeFailure);
+                                            try (connection) {
                                                 throw bodyFailure;
                                             }
                                         }));
@@ -141,8 +161,9 @@ class AsyncCloseableTest {
                                 assertThrows(
                                         IOException.class,
                                         () -> {
-                                            try (var connection =
-                                                    new Connection(new Trail(), closeFailure)) {
+                                            var connection =
+                                                    new Connection(new Trail(), closeFailure);
+                                            try (connection) {
                                                 // nothing to do
                                             }
                                         }));
@@ -152,7 +173,8 @@ class AsyncCloseableTest {
     @Test
     void outsideATaskCloseBlocksUntilClosed() throws Exception {
         var trail = new Trail();
-        try (var connection = new Connection(trail, null)) {
+        var connection = new Connection(trail, null);
+        try (connection) {
             trail.add("using");
         }
         trail.add("after");
@@ -182,5 +204,128 @@ class AsyncCloseableTest {
         assertThrows(
                 NullPointerException.class,
                 () -> Async.using(() -> new Connection(new Trail(), null), null));
+    }
+
+    // --- what a user's javac says (-Xlint:try -Werror)
+
+    private static final String USER_CODE =
+            """
+            import dev.corobridge.Async;
+            import dev.corobridge.AsyncCloseable;
+            import java.io.IOException;
+            import java.util.concurrent.CompletableFuture;
+            import java.util.concurrent.CompletionStage;
+
+            class UserCode {
+                static final class Connection implements AsyncCloseable<IOException> {
+                    @Override
+                    public CompletionStage<?> closeAsync() {
+                        return CompletableFuture.completedFuture(null);
+                    }
+
+                    void send(String message) {}
+                }
+
+                static void declares() throws IOException {
+                    try (var connection = new Connection()) {
+                        connection.send("hi");
+                    }
+                }
+
+                static String catches() throws Exception {
+                    return Async.run(() -> {
+                        try (var connection = new Connection()) {
+                            connection.send("hi");
+                        } catch (IOException e) {
+                            return "failed";
+                        }
+                        return "sent";
+                    });
+                }
+
+                static void unchecked() {
+                    try (AsyncCloseable<RuntimeException> resource =
+                            () -> CompletableFuture.completedFuture(null)) {
+                        resource.hashCode();
+                    }
+                }
+            }
+            """;
+
+    /**
+     * Compiles {@code source} as a user would, against this module, and returns the diagnostics.
+     */
+    private static List<String> compileAsAUser(String source) throws Exception {
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        var diagnostics = new DiagnosticCollector<JavaFileObject>();
+        var output = Files.createTempDirectory("user-code");
+        try {
+            String classPath =
+                    Stream.of(
+                                    AsyncCloseable.class,
+                                    dev.corobridge.core.Engine.class,
+                                    kotlin.Unit.class,
+                                    kotlinx.coroutines.Job.class,
+                                    Nullable.class)
+                            .map(c -> c.getProtectionDomain().getCodeSource().getLocation())
+                            .map(url -> Path.of(URI.create(url.toString())).toString())
+                            .distinct()
+                            .collect(Collectors.joining(File.pathSeparator));
+            var file =
+                    new SimpleJavaFileObject(
+                            URI.create("string:///UserCode.java"), JavaFileObject.Kind.SOURCE) {
+                        @Override
+                        public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+                            return source;
+                        }
+                    };
+            var options =
+                    List.of(
+                            "-Xlint:try",
+                            "-Werror",
+                            "-proc:none",
+                            "-classpath",
+                            classPath,
+                            "-d",
+                            output.toString());
+            javac.getTask(null, null, diagnostics, options, null, List.of(file)).call();
+            return diagnostics.getDiagnostics().stream()
+                    .filter(d -> d.getKind() != Diagnostic.Kind.NOTE)
+                    .map(d -> d.getLineNumber() + ": " + d.getMessage(Locale.ROOT))
+                    .toList();
+        } finally {
+            try (var files = Files.walk(output)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void aUsersTryWithResourcesCompilesCleanWithLintTryAsErrors() throws Exception {
+        assertEquals(List.of(), compileAsAUser(USER_CODE));
+    }
+
+    @Test
+    void anAsyncCloseableOfExceptionDrawsTheInterruptedExceptionWarning() throws Exception {
+        // The control: a close() that declares Exception could throw InterruptedException (javac
+        // checks resources declared in the try, as a user writes them, not try (variable)).
+        List<String> diagnostics =
+                compileAsAUser(
+                        """
+                        import dev.corobridge.AsyncCloseable;
+                        import java.util.concurrent.CompletableFuture;
+
+                        class UserCode {
+                            static void promisesNothing() throws Exception {
+                                try (AsyncCloseable<Exception> resource =
+                                        () -> CompletableFuture.completedFuture(null)) {
+                                    resource.hashCode();
+                                }
+                            }
+                        }
+                        """);
+        assertTrue(
+                diagnostics.stream().anyMatch(d -> d.contains("InterruptedException")),
+                diagnostics.toString());
     }
 }

@@ -24,6 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * reported, and a cancelled await leaves nothing registered on the future it waited for.
  */
 @Timeout(30)
+// The reproducers fail in finally blocks, and open a resource only to have its closing fail.
+@SuppressWarnings({"finally", "try"})
 class NothingLostTest {
 
     /** A task that, once cancelled while sleeping, fails in its {@code finally} block. */
@@ -122,7 +124,7 @@ class NothingLostTest {
     @MethodSource("dev.corobridge.Loops#kinds")
     void awaitOfACancelledTaskGivesAFailureOfClosingItsResource(BodyThreads kind) throws Exception {
         var closeFailed = new IOException("close failed");
-        AsyncCloseable resource =
+        AsyncCloseable<IOException> resource =
                 () -> CompletableFuture.<Void>failedFuture(closeFailed).minimalCompletionStage();
         var run =
                 Loops.runCollectingReports(

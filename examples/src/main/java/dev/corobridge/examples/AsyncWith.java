@@ -24,7 +24,7 @@ public final class AsyncWith {
     /**
      * A session that logs its opening and closing; closing takes a while, like a network goodbye.
      */
-    static final class Session implements AsyncCloseable {
+    static final class Session implements AsyncCloseable<RuntimeException> {
         private final String name;
 
         Session(String name) {

@@ -4,7 +4,6 @@ import dev.corobridge.Async;
 import dev.corobridge.Task;
 import dev.corobridge.core.Streams;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Flow.Publisher;
@@ -110,7 +109,11 @@ public final class AsyncStream<T extends @Nullable Object> implements Iterable<T
     @SafeVarargs
     public static <T extends @Nullable Object> AsyncStream<T> of(T... values) {
         Objects.requireNonNull(values, "values");
-        return new AsyncStream<>(Streams.fromIterable(new ArrayList<>(Arrays.asList(values))));
+        // Copied element by element: handing the varargs array itself on is what @SafeVarargs
+        // forbids.
+        List<T> copy = new ArrayList<>(values.length);
+        for (T value : values) copy.add(value);
+        return new AsyncStream<>(Streams.fromIterable(copy));
     }
 
     /**

@@ -35,7 +35,9 @@ class AsyncStreamFromPublisherTest {
     @MethodSource("dev.corobridge.Loops#kinds")
     void submissionPublisherIsIteratedWithAForLoop(BodyThreads kind) throws Exception {
         List<Integer> seen = new ArrayList<>();
-        try (var publisher = new SubmissionPublisher<Integer>()) {
+        // The feeder closes it to end the stream; finally, in case the feeder never got there.
+        var publisher = new SubmissionPublisher<Integer>();
+        try {
             var subscribed = new CountDownLatch(1);
             Flow.Publisher<Integer> announcing =
                     subscriber -> {
@@ -55,6 +57,8 @@ class AsyncStreamFromPublisherTest {
                         for (var x : AsyncStream.fromPublisher(announcing, 4)) seen.add(x);
                         feeder.await();
                     });
+        } finally {
+            publisher.close();
         }
         assertEquals(range(1, 50), seen);
     }

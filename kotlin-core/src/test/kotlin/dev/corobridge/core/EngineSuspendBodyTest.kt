@@ -136,6 +136,11 @@ class EngineSuspendBodyTest {
 
         assertEquals("parent result", result)
         assertEquals(listOf("parent went on"), trail.events())
+        // Nobody awaited the child: its failure is reported when the loop ends (asyncio's log).
+        assertEquals(
+            listOf("child" to "child failed"),
+            failures.reports.map { (name, e) -> name to e.message },
+        )
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.corobridge.core
 
+import dev.corobridge.testing.Capture
+import dev.corobridge.testing.Report
 import java.util.concurrent.Callable
 import java.util.concurrent.CopyOnWriteArrayList
 import java.util.function.BiConsumer
@@ -25,23 +27,46 @@ class Trail {
     @Synchronized fun events(): List<String> = events.toList()
 }
 
-/** A failure handler that keeps what the loop reported as never retrieved, in order. */
+/**
+ * A failure handler that keeps what the loop reported as never retrieved, in order. What it keeps
+ * also counts as reported for ReportCheck until the test reads [reports]: a test that hands this
+ * handler to a loop and never looks at it still fails on a report.
+ */
 class ReportedFailures : BiConsumer<String, Throwable> {
-    val reports: MutableList<Pair<String, Throwable>> = CopyOnWriteArrayList()
+    private val kept = CopyOnWriteArrayList<Pair<String, Throwable>>()
+    private val pending = CopyOnWriteArrayList<Report>()
+
+    /** What was reported so far; reading it takes these reports from ReportCheck. */
+    val reports: List<Pair<String, Throwable>>
+        get() {
+            Capture.remove(pending)
+            pending.clear()
+            return kept.toList()
+        }
 
     override fun accept(taskName: String, exception: Throwable) {
-        reports.add(taskName to exception)
+        kept.add(taskName to exception)
+        val report =
+            Report(
+                Report.Kind.TASK_FAILURE,
+                taskName,
+                exception,
+                "Task exception was never retrieved (ReportedFailures): task '$taskName'",
+            )
+        pending.add(report)
+        Capture.add(report)
     }
 }
 
 /**
  * Runs [body] as the main (Java, direct-style) task of a fresh loop, like `Async.run` or
- * `runUntilComplete`.
+ * `runUntilComplete`. Failures nobody retrieved go to `FailureReports.LOG`, as in `Async.run`,
+ * where ReportCheck fails the test unless it takes them.
  */
 internal fun <T> Engine.runMain(
     threads: BodyThreadKind = BodyThreadKind.PLATFORM,
     cancelLeftovers: Boolean = true,
-    failureHandler: BiConsumer<String, Throwable> = ReportedFailures(),
+    failureHandler: BiConsumer<String, Throwable> = FailureReports.LOG,
     body: () -> T,
 ): T = runLoop(LoopDispatcher(), threads, cancelLeftovers, failureHandler, Callable { body() })
 
