@@ -53,6 +53,10 @@ public final class EventLoop implements AutoCloseable {
      * Runs {@code body} as this loop's main task and returns its result once it and every task it
      * started have finished (Kotlin's {@code runBlocking}). The calling thread waits.
      *
+     * <p>One run at a time: a call while another thread's call is running this loop fails at once
+     * with {@code IllegalStateException}, it does not wait for its turn (asyncio: "This event loop
+     * is already running").
+     *
      * @throws Exception the body's own exception, unchanged
      * @throws IllegalStateException if the loop is closed or running, or if called from inside a
      *     running loop

@@ -56,29 +56,32 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
         body: Callable<T>,
     ): T {
         checkNoRunningLoop()
-        check(!loop.isClosed) {
-            "the event loop is closed; create a new one (EventLoop.create()) or use Async.run(...)"
-        }
-        check(!loop.isRunning) { "the event loop is already running" }
         val bodyThreads = BodyThreads.of(threads)
-        val main =
-            startMain(
-                loop,
-                TaskEnvironment(exclusive = true, bodyThreads, loop.failureReports, newFuture),
-                cancelLeftovers,
-                body,
-            )
-        val coroutine = main.coroutine!!
+        // Claimed before the main task is dispatched into the loop, released after the reports:
+        // a second caller must not touch this run's queue, main task or failures.
+        loop.claim()
         try {
-            val cancelMain = Runnable { main.cancel(false) }
-            bodyThreads.runLoop(onInterrupt = cancelMain::run) {
-                loop.runUntilComplete(coroutine, cancelMain)
+            val main =
+                startMain(
+                    loop,
+                    TaskEnvironment(exclusive = true, bodyThreads, loop.failureReports, newFuture),
+                    cancelLeftovers,
+                    body,
+                )
+            val coroutine = main.coroutine!!
+            try {
+                val cancelMain = Runnable { main.cancel(false) }
+                bodyThreads.runLoop(onInterrupt = cancelMain::run) {
+                    loop.runClaimed(coroutine, cancelMain)
+                }
+            } finally {
+                loop.main = null
+                loop.failureReports.flush(failureHandler)
             }
+            return main.outcome()
         } finally {
-            loop.main = null
-            loop.failureReports.flush(failureHandler)
+            loop.release()
         }
-        return main.outcome()
     }
 
     /**
