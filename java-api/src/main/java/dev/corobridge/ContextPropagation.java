@@ -15,6 +15,19 @@ import org.jspecify.annotations.Nullable;
  * <p>Costs nothing while no carrier is registered; each registered carrier adds one capture per
  * task started and one restore per thread switch.
  *
+ * <p>Failure: a carrier should not throw, but if it does, the exception is never lost and never
+ * leaves a task hanging. Where a task is started, {@code capture} runs on the starting thread, and
+ * its exception is thrown by the starting call ({@code Async.run}, {@code Async.launch}, ...), no
+ * task is started. Where a task runs, installing its values ({@code capture} of the thread's own
+ * value, then {@code restore}) and putting the thread back ({@code restore}) happen for every
+ * carrier, and the first exception (later ones attached as suppressed) fails that task: a Java body
+ * whose values could not be installed does not run, and a result it returned is replaced by the
+ * exception; a Kotlin coroutine is cancelled with it as the cause and fails with it. So {@code
+ * Async.run} throws it for the main task, {@code await()} rethrows it for another task, and an
+ * unretrieved one is reported like any task failure. An exception while putting a thread back after
+ * a Kotlin coroutine has completed, when there is no task left to fail, goes to that thread's
+ * uncaught-exception handler.
+ *
  * <pre>{@code
  * // SLF4J's MDC, once at start-up:
  * ContextPropagation.register(MDC::getCopyOfContextMap,

@@ -51,6 +51,12 @@ internal open class TaskCoroutine<T>(
         return true
     }
 
+    /**
+     * Fails this task with [cause], which need not be a cancellation, as a failed child would;
+     * false once it has completed.
+     */
+    fun fail(cause: Throwable): Boolean = cancelCoroutine(cause)
+
     override fun cancellationExceptionMessage(): String = "Task '${future.name()}' was cancelled"
 
     /**
