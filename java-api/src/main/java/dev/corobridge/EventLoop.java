@@ -81,6 +81,12 @@ public final class EventLoop implements AutoCloseable {
      * Sets what happens to the exception of a task that failed and that nobody awaited, given the
      * task's name; by default it is logged through {@code System.Logger} "dev.corobridge"
      * (asyncio's exception handler).
+     *
+     * <p>The handler runs on the thread that called {@code runUntilComplete}, once per failure,
+     * before that call returns. If it throws, the next failures are still handed to it; its
+     * exception is logged at {@code ERROR} through the same {@code System.Logger}, followed by the
+     * failure it was given (asyncio: "Unhandled error in exception handler"), and is never thrown
+     * by {@code runUntilComplete}, which still returns the body's result or throws its exception.
      */
     public void setExceptionHandler(BiConsumer<String, Throwable> handler) {
         this.exceptionHandler = Objects.requireNonNull(handler, "handler");

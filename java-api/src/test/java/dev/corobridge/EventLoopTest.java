@@ -6,11 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -87,6 +92,106 @@ class EventLoopTest {
             var outcomes = new ArrayList<String>();
             for (Future<String> outcome : calls) outcomes.add(outcome.get(10, TimeUnit.SECONDS));
             return outcomes;
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.corobridge.Loops#kinds")
+    void aThrowingExceptionHandlerStillReceivesEveryFailureAndTheBodysResultStands(BodyThreads kind)
+            throws Exception {
+        var handed = new CopyOnWriteArrayList<String>();
+        try (EventLoop loop = EventLoop.create(kind);
+                var log = new RecordedLog()) {
+            loop.setExceptionHandler(
+                    (name, exception) -> {
+                        handed.add(name + ": " + exception.getMessage());
+                        throw new IllegalStateException("handler failed on " + name);
+                    });
+            String result =
+                    loop.runUntilComplete(
+                            () -> {
+                                Async.launch("first", () -> fail("lost 1"));
+                                Async.launch("second", () -> fail("lost 2"));
+                                return "body's result";
+                            });
+            assertEquals("body's result", result);
+            assertEquals(List.of("first: lost 1", "second: lost 2"), sorted(handed));
+            assertEquals(2, log.records().stream().filter(r -> r.startsWith("SEVERE")).count());
+        }
+    }
+
+    @Test
+    void anExceptionHandlersOwnExceptionIsLoggedWithTheFailureItWasGiven() throws Exception {
+        var handlerFailure = new IllegalStateException("handler failed");
+        var lost = new IllegalArgumentException("lost");
+        try (EventLoop loop = EventLoop.create();
+                var log = new RecordedLog()) {
+            loop.setExceptionHandler(
+                    (name, exception) -> {
+                        throw handlerFailure;
+                    });
+            loop.runUntilComplete(
+                    () -> {
+                        Async.launch(
+                                "forgotten",
+                                () -> {
+                                    throw lost;
+                                });
+                    });
+            assertEquals(
+                    List.of(
+                            "SEVERE: the exception handler failed on task 'forgotten'"
+                                    + " / handler failed",
+                            "WARNING: Task exception was never retrieved: task 'forgotten' / lost"),
+                    log.records());
+        }
+    }
+
+    private static void fail(String message) {
+        throw new IllegalStateException(message);
+    }
+
+    private static List<String> sorted(List<String> list) {
+        var copy = new ArrayList<>(list);
+        copy.sort(null);
+        return copy;
+    }
+
+    /**
+     * What corobridge logs through System.Logger (java.util.logging underneath) while open, as
+     * "LEVEL: message / thrown's message"; the records are not printed meanwhile.
+     */
+    private static final class RecordedLog extends Handler implements AutoCloseable {
+        private final Logger logger = Logger.getLogger("dev.corobridge");
+        private final boolean parentHandlers = logger.getUseParentHandlers();
+        private final List<String> records = new CopyOnWriteArrayList<>();
+
+        RecordedLog() {
+            logger.addHandler(this);
+            logger.setUseParentHandlers(false);
+        }
+
+        List<String> records() {
+            return List.copyOf(records);
+        }
+
+        @Override
+        public void publish(LogRecord record) {
+            var thrown = record.getThrown();
+            records.add(
+                    record.getLevel()
+                            + ": "
+                            + record.getMessage()
+                            + (thrown == null ? "" : " / " + thrown.getMessage()));
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {
+            logger.removeHandler(this);
+            logger.setUseParentHandlers(parentHandlers);
         }
     }
 }
