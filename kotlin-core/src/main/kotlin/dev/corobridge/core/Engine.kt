@@ -143,11 +143,15 @@ public class Engine(private val newFuture: Supplier<out TaskFuture<*>>) {
     /**
      * Calls a Kotlin `suspend` function from Java as a task: [call] receives the continuation to
      * pass as the function's last argument and returns what the function returns, its value or
-     * `COROUTINE_SUSPENDED`; both paths end in the task's value.
+     * `COROUTINE_SUSPENDED`; both paths end in the task's value. The continuation resumes the task
+     * once; see [ResumeOnce].
      */
     public fun <T> suspending(call: SuspendCall<T>): TaskFuture<T> =
         start(currentContext(), null) {
-            suspendCoroutineUninterceptedOrReturn { continuation -> call.call(continuation) }
+            suspendCoroutineUninterceptedOrReturn { continuation ->
+                val once = ResumeOnce(continuation)
+                once.settle(runCatching { call.call(once) })
+            }
         }
 
     /** Starts a Kotlin suspending block as a task: a plain coroutine on the current loop. */
