@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,11 +108,20 @@ class ContextPropagationTest {
 
     /**
      * A carrier that works until told to fail: then its capture or restore throws the given
-     * exception, every time.
+     * exception, every time. Closing it unregisters it and fails if a thread saw an uncaught
+     * exception meanwhile: a carrier's failure belongs to its task.
      */
     private static final class FailingCarrier implements AutoCloseable {
         final AtomicReference<RuntimeException> captureFails = new AtomicReference<>();
         final AtomicReference<RuntimeException> restoreFails = new AtomicReference<>();
+        private final List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+        private final Thread.UncaughtExceptionHandler previousHandler =
+                Thread.getDefaultUncaughtExceptionHandler();
+
+        {
+            Thread.setDefaultUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
+        }
+
         private final AutoCloseable registration =
                 ContextPropagation.register(
                         () -> {
@@ -127,6 +137,8 @@ class ContextPropagationTest {
         @Override
         public void close() throws Exception {
             registration.close();
+            Thread.setDefaultUncaughtExceptionHandler(previousHandler);
+            assertEquals(List.of(), uncaught);
         }
     }
 

@@ -57,11 +57,12 @@ internal class CarriedContext(
 
     /**
      * Installs the captured values on the current thread and returns what they replaced; a carrier
-     * whose current value could not be read is left alone, here and in [restore].
+     * whose current value could not be read is left alone, here and in [restore]. The last slot of
+     * the returned state keeps the exception passed to [failed], if any.
      */
     fun install(failed: (Throwable) -> Unit): Array<Any?> {
         var failure: Throwable? = null
-        val previous = arrayOfNulls<Any?>(carriers.size)
+        val previous = arrayOfNulls<Any?>(carriers.size + 1)
         for (i in carriers.indices) {
             previous[i] = NOT_READ
             try {
@@ -71,13 +72,21 @@ internal class CarriedContext(
                 failure = failure.with(e)
             }
         }
-        failure?.let(failed)
+        if (failure != null) {
+            previous[carriers.size] = failure
+            failed(failure)
+        }
         return previous
     }
 
-    /** Puts back what [install] replaced. */
+    /**
+     * Puts back what [install] replaced. A carrier's exception joins the one of the same [install]
+     * as suppressed, if there was one (that one has failed the task already); else it goes to
+     * [failed].
+     */
     fun restore(state: Array<Any?>, failed: (Throwable) -> Unit) {
-        var failure: Throwable? = null
+        var failure = state[carriers.size] as Throwable?
+        val installFailure = failure
         for (i in carriers.indices) {
             if (state[i] === NOT_READ) continue
             try {
@@ -86,7 +95,7 @@ internal class CarriedContext(
                 failure = failure.with(e)
             }
         }
-        failure?.let(failed)
+        if (installFailure == null) failure?.let(failed)
     }
 
     // A coroutine's step: a carrier's exception fails its task, and the step then resumes with a
