@@ -194,6 +194,11 @@ public final class Async {
      * CoroutineName} when the task was named); cancelling the task cancels the Kotlin call. Works
      * inside and outside {@link #run(Callable)}.
      *
+     * <p>Java code may also resume the continuation itself, from any thread; the task then goes on
+     * through its own dispatcher (its loop), not on the resuming thread. It resumes the task once:
+     * a second {@code resumeWith} throws {@code IllegalStateException} at that call, and the task
+     * keeps its first outcome.
+     *
      * <pre>{@code
      * // Kotlin: class UserService { suspend fun fetch(id: Int): User }
      * User user = Async.<User>suspending(c -> userService.fetch(42, c)).await();

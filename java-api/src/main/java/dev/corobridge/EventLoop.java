@@ -53,6 +53,10 @@ public final class EventLoop implements AutoCloseable {
      * Runs {@code body} as this loop's main task and returns its result once it and every task it
      * started have finished (Kotlin's {@code runBlocking}). The calling thread waits.
      *
+     * <p>One run at a time: a call while another thread's call is running this loop fails at once
+     * with {@code IllegalStateException}, it does not wait for its turn (asyncio: "This event loop
+     * is already running").
+     *
      * @throws Exception the body's own exception, unchanged
      * @throws IllegalStateException if the loop is closed or running, or if called from inside a
      *     running loop
@@ -77,6 +81,12 @@ public final class EventLoop implements AutoCloseable {
      * Sets what happens to the exception of a task that failed and that nobody awaited, given the
      * task's name; by default it is logged through {@code System.Logger} "dev.corobridge"
      * (asyncio's exception handler).
+     *
+     * <p>The handler runs on the thread that called {@code runUntilComplete}, once per failure,
+     * before that call returns. If it throws, the next failures are still handed to it; its
+     * exception is logged at {@code ERROR} through the same {@code System.Logger}, followed by the
+     * failure it was given (asyncio: "Unhandled error in exception handler"), and is never thrown
+     * by {@code runUntilComplete}, which still returns the body's result or throws its exception.
      */
     public void setExceptionHandler(BiConsumer<String, Throwable> handler) {
         this.exceptionHandler = Objects.requireNonNull(handler, "handler");

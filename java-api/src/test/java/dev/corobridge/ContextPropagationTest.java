@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(10)
 class ContextPropagationTest {
     private static final ThreadLocal<String> REQUEST = new ThreadLocal<>();
-    private AutoCloseable registration;
+    private ContextPropagation.Registration registration;
 
     @BeforeEach
     void register() {
@@ -102,6 +104,183 @@ class ContextPropagationTest {
         registration.close();
         REQUEST.set("not carried");
         assertNull(Async.launch(REQUEST::get).join());
+    }
+
+    /**
+     * A carrier that works until told to fail: then its capture or restore throws the given
+     * exception, every time. Closing it unregisters it and fails if a thread saw an uncaught
+     * exception meanwhile: a carrier's failure belongs to its task.
+     */
+    private static final class FailingCarrier implements AutoCloseable {
+        final AtomicReference<RuntimeException> captureFails = new AtomicReference<>();
+        final AtomicReference<RuntimeException> restoreFails = new AtomicReference<>();
+        private final List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+        private final Thread.UncaughtExceptionHandler previousHandler =
+                Thread.getDefaultUncaughtExceptionHandler();
+
+        {
+            Thread.setDefaultUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
+        }
+
+        private final ContextPropagation.Registration registration =
+                ContextPropagation.register(
+                        () -> {
+                            var failure = captureFails.get();
+                            if (failure != null) throw failure;
+                            return "tenant-1";
+                        },
+                        value -> {
+                            var failure = restoreFails.get();
+                            if (failure != null) throw failure;
+                        });
+
+        @Override
+        public void close() {
+            registration.close();
+            Thread.setDefaultUncaughtExceptionHandler(previousHandler);
+            assertEquals(List.of(), uncaught);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.corobridge.Loops#kinds")
+    // SEPARATE_THREAD: a run that hangs does not answer an interrupt.
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aRestoreThatThrowsFailsTheMainTaskInsteadOfHanging(BodyThreads kind) throws Exception {
+        var failure = new IllegalStateException("restore failed");
+        try (var carrier = new FailingCarrier()) {
+            carrier.restoreFails.set(failure);
+            assertSame(failure, assertThrows(Exception.class, () -> Loops.run(kind, () -> "done")));
+        }
+    }
+
+    @Test
+    // SEPARATE_THREAD: a run that hangs does not answer an interrupt.
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aRestoreThatThrowsFailsAsyncRun() throws Exception {
+        var failure = new IllegalStateException("restore failed");
+        try (var carrier = new FailingCarrier()) {
+            carrier.restoreFails.set(failure);
+            assertSame(
+                    failure,
+                    assertThrows(IllegalStateException.class, () -> Async.run(() -> "done")));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.corobridge.Loops#kinds")
+    // SEPARATE_THREAD: a run that hangs does not answer an interrupt.
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aRestoreThatThrowsFailsTheTaskItInstallsForAndNotItsParent(BodyThreads kind)
+            throws Exception {
+        var failure = new IllegalStateException("restore failed");
+        try (var carrier = new FailingCarrier()) {
+            String result =
+                    Loops.run(
+                            kind,
+                            () -> {
+                                Task<String> child = Async.launch(() -> "child ran");
+                                carrier.restoreFails.set(failure); // before the child's thread
+                                try {
+                                    assertSame(
+                                            failure, assertThrows(Exception.class, child::await));
+                                } finally {
+                                    carrier.restoreFails.set(null);
+                                }
+                                return "parent went on";
+                            });
+            assertEquals("parent went on", result);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.corobridge.Loops#kinds")
+    // SEPARATE_THREAD: a run that hangs does not answer an interrupt.
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aCaptureThatThrowsWhileInstallingFailsTheTask(BodyThreads kind) throws Exception {
+        var failure = new IllegalStateException("capture failed");
+        try (var carrier = new FailingCarrier()) {
+            String result =
+                    Loops.run(
+                            kind,
+                            () -> {
+                                Task<String> child = Async.launch(() -> "child ran");
+                                // The child's thread reads its own value first, to put it back.
+                                carrier.captureFails.set(failure);
+                                try {
+                                    assertSame(
+                                            failure, assertThrows(Exception.class, child::await));
+                                } finally {
+                                    carrier.captureFails.set(null);
+                                }
+                                return "parent went on";
+                            });
+            assertEquals("parent went on", result);
+        }
+    }
+
+    @Test
+    // SEPARATE_THREAD: a run that hangs does not answer an interrupt.
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aCaptureThatThrowsWhereATaskStartsIsThrownByTheStartingCall() throws Exception {
+        var failure = new IllegalStateException("capture failed");
+        try (var carrier = new FailingCarrier()) {
+            carrier.captureFails.set(failure);
+            assertSame(
+                    failure,
+                    assertThrows(IllegalStateException.class, () -> Async.run(() -> "done")));
+            assertSame(
+                    failure,
+                    assertThrows(IllegalStateException.class, () -> Async.launch(() -> 1)));
+        }
+    }
+
+    @Test
+    // SEPARATE_THREAD: a run that hangs does not answer an interrupt.
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aRestoreThatThrowsFailsAKotlinTask() throws Exception {
+        var failure = new IllegalStateException("restore failed");
+        var service = new KotlinService();
+        try (var carrier = new FailingCarrier()) {
+            String result =
+                    Async.run(
+                            () -> {
+                                Task<Integer> kotlin = Async.suspending(c -> service.delayed(1, c));
+                                carrier.restoreFails.set(failure); // before its first step
+                                try {
+                                    assertSame(
+                                            failure, assertThrows(Exception.class, kotlin::await));
+                                } finally {
+                                    carrier.restoreFails.set(null);
+                                }
+                                return "parent went on";
+                            });
+            assertEquals("parent went on", result);
+        }
+    }
+
+    @Test
+    // SEPARATE_THREAD: a run that hangs does not answer an interrupt.
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aCaptureThatThrowsWhileInstallingFailsAKotlinTask() throws Exception {
+        var failure = new IllegalStateException("capture failed");
+        var service = new KotlinService();
+        try (var carrier = new FailingCarrier()) {
+            String result =
+                    Async.run(
+                            () -> {
+                                Task<Integer> kotlin = Async.suspending(c -> service.delayed(1, c));
+                                carrier.captureFails.set(failure); // before its first step
+                                try {
+                                    assertSame(
+                                            failure, assertThrows(Exception.class, kotlin::await));
+                                } finally {
+                                    carrier.captureFails.set(null);
+                                }
+                                return "parent went on";
+                            });
+            assertEquals("parent went on", result);
+        }
     }
 
     @Test

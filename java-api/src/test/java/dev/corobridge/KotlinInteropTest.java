@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import kotlin.coroutines.intrinsics.IntrinsicsKt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -51,6 +53,37 @@ class KotlinInteropTest {
                                                 Async.<Integer>suspending(service::failsLater)
                                                         .await()));
         assertSame(service.getLastThrown(), thrown);
+    }
+
+    @Test
+    void aContinuationResumedTwiceThrowsAtTheSecondResumeAndTheTaskKeepsItsFirstOutcome()
+            throws Exception {
+        var secondResume = new CompletableFuture<Throwable>();
+        var outcomes =
+                Async.run(
+                        () -> {
+                            Task<String> task =
+                                    Async.<String>suspending(
+                                            c -> {
+                                                // A Java callback API that calls back twice.
+                                                new Thread(
+                                                                () -> {
+                                                                    c.resumeWith("first");
+                                                                    try {
+                                                                        c.resumeWith("second");
+                                                                        secondResume.complete(null);
+                                                                    } catch (Throwable e) {
+                                                                        secondResume.complete(e);
+                                                                    }
+                                                                })
+                                                        .start();
+                                                return IntrinsicsKt.getCOROUTINE_SUSPENDED();
+                                            });
+                            return List.of(task.await(), Async.await(secondResume));
+                        });
+        assertEquals("first", outcomes.get(0));
+        var thrown = assertInstanceOf(IllegalStateException.class, outcomes.get(1));
+        assertTrue(thrown.getMessage().contains("already resumed"), thrown.getMessage());
     }
 
     @Test

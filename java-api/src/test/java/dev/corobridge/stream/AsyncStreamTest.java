@@ -263,6 +263,38 @@ class AsyncStreamTest {
 
     @ParameterizedTest
     @MethodSource("dev.corobridge.Loops#kinds")
+    void bufferDeliversBufferedElementsThenTheGeneratorsOwnException(BodyThreads kind)
+            throws Exception {
+        var failure = new IOException("generator failed");
+        var caught = new AtomicReference<Throwable>();
+        List<Integer> seen = new ArrayList<>();
+        run(
+                kind,
+                () -> {
+                    var stream =
+                            AsyncStream.<Integer>generate(
+                                            out -> {
+                                                out.emit(1);
+                                                out.emit(2);
+                                                throw failure;
+                                            })
+                                    .buffer(8);
+                    try {
+                        for (int x : stream) {
+                            seen.add(x);
+                            // A slow consumer: the generator has failed before it asks again.
+                            Async.sleep(Duration.ofMillis(10)).await();
+                        }
+                    } catch (Exception e) {
+                        caught.set(e);
+                    }
+                });
+        assertEquals(List.of(1, 2), seen);
+        assertSame(failure, caught.get());
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.corobridge.Loops#kinds")
     void operatorExceptionReachesTheLoopAndStopsTheGenerator(BodyThreads kind) throws Exception {
         var trail = new Trail();
         var failure = new IllegalArgumentException("bad element");

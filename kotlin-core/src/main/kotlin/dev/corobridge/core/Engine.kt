@@ -57,29 +57,32 @@ public class Engine private constructor(private val newFuture: Supplier<out Task
         body: Callable<T>,
     ): T {
         checkNoRunningLoop()
-        check(!loop.isClosed) {
-            "the event loop is closed; create a new one (EventLoop.create()) or use Async.run(...)"
-        }
-        check(!loop.isRunning) { "the event loop is already running" }
         val bodyThreads = BodyThreads.of(threads)
-        val main =
-            startMain(
-                loop,
-                TaskEnvironment(exclusive = true, bodyThreads, loop.failureReports, newFuture),
-                cancelLeftovers,
-                body,
-            )
-        val coroutine = main.coroutine!!
+        // Claimed before the main task is dispatched into the loop, released after the reports:
+        // a second caller must not touch this run's queue, main task or failures.
+        loop.claim()
         try {
-            val cancelMain = Runnable { main.cancel(false) }
-            bodyThreads.runLoop(onInterrupt = cancelMain::run) {
-                loop.runUntilComplete(coroutine, cancelMain)
+            val main =
+                startMain(
+                    loop,
+                    TaskEnvironment(exclusive = true, bodyThreads, loop.failureReports, newFuture),
+                    cancelLeftovers,
+                    body,
+                )
+            val coroutine = main.coroutine!!
+            try {
+                val cancelMain = Runnable { main.cancel(false) }
+                bodyThreads.runLoop(onInterrupt = cancelMain::run) {
+                    loop.runClaimed(coroutine, cancelMain)
+                }
+            } finally {
+                loop.main = null
+                loop.failureReports.flush(failureHandler)
             }
+            return main.outcome()
         } finally {
-            loop.main = null
-            loop.failureReports.flush(failureHandler)
+            loop.release()
         }
-        return main.outcome()
     }
 
     /**
@@ -141,11 +144,15 @@ public class Engine private constructor(private val newFuture: Supplier<out Task
     /**
      * Calls a Kotlin `suspend` function from Java as a task: [call] receives the continuation to
      * pass as the function's last argument and returns what the function returns, its value or
-     * `COROUTINE_SUSPENDED`; both paths end in the task's value.
+     * `COROUTINE_SUSPENDED`; both paths end in the task's value. The continuation resumes the task
+     * once; see [ResumeOnce].
      */
     public fun <T> suspending(call: SuspendCall<T>): TaskFuture<T> =
         start(currentContext(), null) {
-            suspendCoroutineUninterceptedOrReturn { continuation -> call.call(continuation) }
+            suspendCoroutineUninterceptedOrReturn { continuation ->
+                val once = ResumeOnce(continuation)
+                once.settle(runCatching { call.call(once) })
+            }
         }
 
     /** Starts a Kotlin suspending block as a task: a plain coroutine on the current loop. */

@@ -13,13 +13,31 @@ import java.util.function.BiConsumer
 public class FailureReports internal constructor() {
     private val records = ConcurrentLinkedQueue<FailureRecord>()
 
-    /** Hands every failure that is still unretrieved to [handler] and forgets them all. */
+    /**
+     * Hands every failure that is still unretrieved to [handler] and forgets them all. A handler
+     * that throws still gets every later failure; its own exception is logged, and the failure it
+     * was given goes to [LOG] as well (asyncio: "Unhandled error in exception handler").
+     */
     @JvmSynthetic
     internal fun flush(handler: BiConsumer<String, Throwable>) {
         while (true) {
             val record = records.poll() ?: return
-            if (!record.retrieved) handler.accept(record.taskName, record.exception)
+            if (!record.retrieved) report(handler, record.taskName, record.exception)
             record.retrieved = true
+        }
+    }
+
+    private fun report(handler: BiConsumer<String, Throwable>, taskName: String, e: Throwable) {
+        try {
+            handler.accept(taskName, e)
+        } catch (handlerFailure: Throwable) {
+            // Never thrown on: it would replace the result of the run that is reporting.
+            LOGGER.log(
+                System.Logger.Level.ERROR,
+                "the exception handler failed on task '$taskName'",
+                handlerFailure,
+            )
+            if (handler !== LOG) LOG.accept(taskName, e)
         }
     }
 

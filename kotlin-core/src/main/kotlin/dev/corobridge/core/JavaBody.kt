@@ -229,21 +229,28 @@ internal class JavaBody<T>(
         bodyThread = thread
         RUNNING[thread] = this
         val carried = context[CarriedContext]
-        val previous = carried?.install()
-        try {
-            val body = body
-            if (body is StatementCallable) body.statement.run() else value = body.call()
-        } catch (e: Throwable) {
-            failure = failureOfCleanup(e) ?: e
-        } finally {
-            previous?.let { carried.restore(it) }
+        // A carrier that throws fails the task: the body does not run, or its result is replaced.
+        val previous = carried?.install(::carrierFailed)
+        if (failure == null) {
+            try {
+                val body = body
+                if (body is StatementCallable) body.statement.run() else value = body.call()
+            } catch (e: Throwable) {
+                failure = failureOfCleanup(e) ?: e
+            }
         }
+        previous?.let { carried.restore(it, ::carrierFailed) }
         finished = true
         try {
             yieldTurn()
         } finally {
             RUNNING.remove(thread)
         }
+    }
+
+    private fun carrierFailed(e: Throwable) {
+        val failure = failure
+        if (failure == null) this.failure = e else if (failure !== e) failure.addSuppressed(e)
     }
 
     /**

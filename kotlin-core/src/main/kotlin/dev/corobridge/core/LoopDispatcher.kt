@@ -45,7 +45,12 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
      * permit. Only the holder changes it, to hand the permit on.
      */
     @get:JvmSynthetic @set:JvmSynthetic @Volatile internal var permitHolder: Any = this
-    @Volatile private var closed = false
+
+    /**
+     * [IDLE], [CLAIMED] by one run from its first check to its last report, or [CLOSED]; changed
+     * only by compare-and-set, so that of two threads starting a run at once exactly one gets it.
+     */
+    private val state = AtomicInteger(IDLE)
 
     /**
      * The main task of the current run: the parent of tasks that Kotlin code on this loop starts.
@@ -55,13 +60,13 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
     /** The failures of tasks in this loop that nobody retrieved, reported when the loop ends. */
     @get:JvmSynthetic internal val failureReports: FailureReports = FailureReports()
 
-    /** True while a thread is inside [runUntilComplete]. */
+    /** True while a run holds the loop ([runUntilComplete], or between [claim] and [release]). */
     public val isRunning: Boolean
-        get() = runner != null
+        get() = state.get() == CLAIMED
 
     /** True once [close] was called. */
     public val isClosed: Boolean
-        get() = closed
+        get() = state.get() == CLOSED
 
     override fun dispatch(context: CoroutineContext, block: Runnable) {
         ready.add(block)
@@ -73,12 +78,41 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
      * calls [onInterrupt] (which should cancel [job]) and is restored when the loop returns.
      */
     public fun runUntilComplete(job: Job, onInterrupt: Runnable = Runnable { job.cancel() }) {
-        check(!closed) {
+        claim()
+        try {
+            runClaimed(job, onInterrupt)
+        } finally {
+            release()
+        }
+    }
+
+    /**
+     * Takes the loop for one run, atomically: a second caller, on any thread, fails at once instead
+     * of waiting for a permit that the first run holds.
+     *
+     * @throws IllegalStateException if the loop is closed or another run holds it
+     */
+    @JvmSynthetic
+    internal fun claim() {
+        if (state.compareAndSet(IDLE, CLAIMED)) return
+        check(state.get() != CLOSED) {
             "the event loop is closed; create a new one (EventLoop.create()) or use Async.run(...)"
         }
-        check(runner == null) {
-            "the event loop is already running; await the task instead of running the loop again"
-        }
+        throw IllegalStateException(
+            "the event loop is already running: one runUntilComplete at a time; await the task " +
+                "instead of running the loop again"
+        )
+    }
+
+    /** Ends the run that [claim] started; the loop may then run again. */
+    @JvmSynthetic
+    internal fun release() {
+        state.set(IDLE)
+    }
+
+    /** [runUntilComplete], for the run that holds the loop by [claim]. */
+    @JvmSynthetic
+    internal fun runClaimed(job: Job, onInterrupt: Runnable) {
         runner = Thread.currentThread()
         permitHolder = this
         val wake = job.invokeOnCompletion { if (idle) LockSupport.unpark(runner) }
@@ -172,10 +206,10 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
 
     /** Marks the loop closed; running it again is refused. */
     public fun close() {
-        check(runner == null) {
+        if (state.compareAndSet(IDLE, CLOSED)) return
+        check(state.get() == CLOSED) {
             "cannot close a running event loop; close it after runUntilComplete returns"
         }
-        closed = true
     }
 
     // --- timers
@@ -278,6 +312,9 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
         private const val PENDING = 0
         private const val DISPOSED = 1
         private const val TAKEN = 2
+        private const val IDLE = 0
+        private const val CLAIMED = 1
+        private const val CLOSED = 2
         private val STATE = AtomicIntegerFieldUpdater.newUpdater(Timer::class.java, "state")
         private val RUNNING = ThreadLocal<LoopDispatcher>()
 

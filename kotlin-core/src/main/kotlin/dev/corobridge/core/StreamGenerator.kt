@@ -4,7 +4,9 @@ import java.util.concurrent.Callable
 import java.util.concurrent.CompletableFuture
 import java.util.function.Function
 import kotlin.coroutines.CoroutineContext
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.flow.Flow
@@ -29,7 +31,11 @@ internal class GeneratorFlow<T>(private val body: Function<StreamEmitter<T>, Cal
         val future = newTaskUnder<Any?>(context)
         future.setName("AsyncStream generator")
         val offers = Channel<Any?>(Channel.UNLIMITED)
-        val coroutine = JavaBody<Any?>(withEnvironment(context), future)
+        // The body's failure is this collect's to rethrow, after the elements it emitted; as a
+        // plain child it would also cancel a collector that is not a task (the producer of a
+        // `buffer`), which then drops what it buffered and sees a cancellation instead.
+        val supervisor = SupervisorJob(context[Job])
+        val coroutine = JavaBody<Any?>(withEnvironment(context) + supervisor, future)
         coroutine.invokeOnCompletion { offers.trySend(DONE) }
         val emitter = StreamEmitter<T>(offers, future)
         val callable = body.apply(emitter)
@@ -49,6 +55,8 @@ internal class GeneratorFlow<T>(private val body: Function<StreamEmitter<T>, Cal
             emitter.stop()
             withContext(NonCancellable) { coroutine.join() }
             throw e
+        } finally {
+            supervisor.complete()
         }
         future.outcome() // the body's own exception, if it failed
     }

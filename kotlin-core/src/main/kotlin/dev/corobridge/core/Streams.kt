@@ -84,14 +84,18 @@ public object Streams {
         }
         val buffered = signals.buffer(capacity)
         return flow {
+            // Thrown after the buffer's scope has ended, not inside it: a scope rethrows its
+            // failure through a resumption, which would replace it with a copy.
+            var failure: Throwable? = null
             buffered.collect { signal ->
                 when (signal) {
-                    is Failure -> throw signal.exception
+                    is Failure -> failure = signal.exception // always the last signal
                     else -> {
                         @Suppress("UNCHECKED_CAST") emit((signal as Element<T>).value)
                     }
                 }
             }
+            failure?.let { throw it }
         }
     }
 

@@ -62,6 +62,12 @@ internal open class TaskCoroutine<T>(
     fun cancelledByOwnDeadline(): Boolean =
         ownDeadline.let { it != null && getCancellationException() === it }
 
+    /**
+     * Fails this task with [cause], which need not be a cancellation, as a failed child would;
+     * false once it has completed.
+     */
+    fun fail(cause: Throwable): Boolean = cancelCoroutine(cause)
+
     override fun cancellationExceptionMessage(): String = "Task '${future.name()}' was cancelled"
 
     /**

@@ -2,6 +2,7 @@ package dev.corobridge.core
 
 import java.util.concurrent.CopyOnWriteArrayList
 import java.util.concurrent.atomic.AtomicBoolean
+import java.util.concurrent.atomic.AtomicInteger
 import java.util.concurrent.atomic.AtomicReference
 import kotlin.concurrent.thread
 import kotlin.coroutines.EmptyCoroutineContext
@@ -244,6 +245,33 @@ class LoopDispatcherTest {
 
         assertTrue(failure.get() is IllegalStateException, "a nested run threw ${failure.get()}")
         assertTrue(failure.get()!!.message!!.contains("already running"), failure.get()!!.message)
+    }
+
+    @Test
+    fun twoThreadsRunningTheLoopAtOnceRunOneAndRefuseTheOtherAtOnce() {
+        repeat(Integer.getInteger("corobridge.races", 300)) { race ->
+            val loop = LoopDispatcher()
+            val job = Job()
+            val arrived = AtomicInteger()
+            val outcomes = CopyOnWriteArrayList<String>()
+            val callers =
+                List(2) {
+                    thread(isDaemon = true, name = "caller $it") {
+                        // Spin, not a barrier: both callers reach the check together.
+                        arrived.incrementAndGet()
+                        while (arrived.get() < 2) Thread.onSpinWait()
+                        try {
+                            loop.runUntilComplete(job)
+                            outcomes.add("ran")
+                        } catch (e: IllegalStateException) {
+                            outcomes.add("refused")
+                            job.complete() // the run goes on until the other caller is refused
+                        }
+                    }
+                }
+            callers.forEach { it.join(2_000) }
+            assertEquals(listOf("refused", "ran"), outcomes, "race $race")
+        }
     }
 
     @Test
