@@ -1,7 +1,6 @@
 package dev.corobridge;
 
 import dev.corobridge.core.Engine;
-import dev.corobridge.core.FailureReports;
 import dev.corobridge.core.StatementCallable;
 import dev.corobridge.core.TaskFutureKt;
 import java.lang.invoke.MethodHandles;
@@ -116,7 +115,8 @@ public final class Async {
             throws Exception {
         Objects.requireNonNull(dispatcher, "dispatcher");
         Objects.requireNonNull(body, "body");
-        return ENGINE.runOn(dispatcher.coroutineDispatcher(), true, FailureReports.LOG, body);
+        return ENGINE.loops.runOn(
+                dispatcher.coroutineDispatcher(), true, ENGINE.loops.defaultFailureHandler(), body);
     }
 
     /**
@@ -161,7 +161,7 @@ public final class Async {
      */
     public static <T extends @Nullable Object> Task<T> launch(Callable<T> body) {
         Objects.requireNonNull(body, "body");
-        return (Task<T>) ENGINE.launch(null, body);
+        return (Task<T>) ENGINE.tasks.launch(null, body);
     }
 
     /** Starts a body that returns nothing; see {@link #launch(Callable)}. */
@@ -177,7 +177,7 @@ public final class Async {
     public static <T extends @Nullable Object> Task<T> launch(String name, Callable<T> body) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(body, "body");
-        return (Task<T>) ENGINE.launch(name, body);
+        return (Task<T>) ENGINE.tasks.launch(name, body);
     }
 
     /** Starts a body that returns nothing as a task named {@code name}. */
@@ -206,7 +206,7 @@ public final class Async {
      */
     public static <T extends @Nullable Object> Task<T> suspending(SuspendCall<T> call) {
         Objects.requireNonNull(call, "call");
-        return (Task<T>) ENGINE.<T>suspending(call::call);
+        return (Task<T>) ENGINE.kotlin.<T>suspending(call);
     }
 
     /**
@@ -221,7 +221,7 @@ public final class Async {
      */
     public static <T extends @Nullable Object> T await(CompletionStage<T> stage) throws Exception {
         Objects.requireNonNull(stage, "stage");
-        return ENGINE.await(stage.toCompletableFuture());
+        return ENGINE.tasks.await(stage.toCompletableFuture());
     }
 
     /**
@@ -233,7 +233,7 @@ public final class Async {
      * }</pre>
      */
     public static @Nullable Task<?> currentTask() {
-        return (Task<?>) ENGINE.currentTask();
+        return (Task<?>) ENGINE.tasks.currentTask();
     }
 
     /**
@@ -244,7 +244,7 @@ public final class Async {
      */
     public static Set<Task<?>> allTasks() {
         Set<Task<?>> tasks = new LinkedHashSet<>();
-        for (var task : ENGINE.allTasks()) {
+        for (var task : ENGINE.tasks.allTasks()) {
             tasks.add((Task<?>) task);
         }
         return tasks;
@@ -263,7 +263,7 @@ public final class Async {
      * @throws IllegalArgumentException if {@code duration} is negative
      */
     public static Task<@Nullable Void> sleep(Duration duration) {
-        return (Task<@Nullable Void>) ENGINE.sleep(nanos(duration, "duration"));
+        return (Task<@Nullable Void>) ENGINE.time.sleep(nanos(duration, "duration"));
     }
 
     /**
@@ -275,7 +275,7 @@ public final class Async {
      * }</pre>
      */
     public static Task<@Nullable Void> yieldNow() {
-        return (Task<@Nullable Void>) ENGINE.yieldNow();
+        return (Task<@Nullable Void>) ENGINE.time.yieldNow();
     }
 
     /**
@@ -296,7 +296,7 @@ public final class Async {
     public static <T extends @Nullable Object> Task<T> timeout(Duration limit, Callable<T> body) {
         long nanos = nanos(limit, "limit");
         Objects.requireNonNull(body, "body");
-        return (Task<T>) ENGINE.timeout(nanos, body);
+        return (Task<T>) ENGINE.time.timeout(nanos, body);
     }
 
     /**
@@ -320,7 +320,7 @@ public final class Async {
     public static <T extends @Nullable Object> Task<T> waitFor(
             CompletableFuture<T> task, Duration limit) {
         Objects.requireNonNull(task, "task");
-        return (Task<T>) ENGINE.waitFor(task, nanos(limit, "limit"));
+        return (Task<T>) ENGINE.time.waitFor(task, nanos(limit, "limit"));
     }
 
     /**
@@ -335,7 +335,7 @@ public final class Async {
      */
     public static <T extends @Nullable Object> Task<T> shield(CompletableFuture<T> task) {
         Objects.requireNonNull(task, "task");
-        return (Task<T>) ENGINE.shield(task);
+        return (Task<T>) ENGINE.tasks.shield(task);
     }
 
     // --- many tasks
@@ -351,7 +351,7 @@ public final class Async {
      */
     public static <T extends @Nullable Object> Task<List<T>> gather(
             java.util.Collection<? extends CompletableFuture<? extends T>> tasks) {
-        return (Task<List<T>>) ENGINE.<T>gather(checkedList(tasks));
+        return (Task<List<T>>) ENGINE.groups.<T>gather(checkedList(tasks));
     }
 
     /** Gathers the tasks given as arguments; see {@link #gather(java.util.Collection)}. */
@@ -374,7 +374,7 @@ public final class Async {
     public static <T extends @Nullable Object> Task<List<Outcome<T>>> gatherSettled(
             java.util.Collection<? extends CompletableFuture<? extends T>> tasks) {
         return (Task<List<Outcome<T>>>)
-                ENGINE.<T, Outcome<T>>gatherSettled(checkedList(tasks), Async::outcomeOf);
+                ENGINE.groups.<T, Outcome<T>>gatherSettled(checkedList(tasks), Async::outcomeOf);
     }
 
     /**
@@ -402,7 +402,7 @@ public final class Async {
     public static Task<@Nullable Void> taskGroup(TaskGroupBody body) {
         Objects.requireNonNull(body, "body");
         return (Task<@Nullable Void>)
-                ENGINE.<@Nullable Void>taskGroup(
+                ENGINE.groups.<@Nullable Void>taskGroup(
                         scope ->
                                 () -> {
                                     body.run(new TaskGroup(scope));
@@ -446,7 +446,7 @@ public final class Async {
      */
     public static <T extends @Nullable Object> Task<T> toThread(Callable<T> work) {
         Objects.requireNonNull(work, "work");
-        return (Task<T>) ENGINE.toThread(work);
+        return (Task<T>) ENGINE.threads.toThread(work);
     }
 
     /** Runs blocking work that returns nothing; see {@link #toThread(Callable)}. */
@@ -465,7 +465,7 @@ public final class Async {
      */
     public static <T extends @Nullable Object> Task<T> compute(Callable<T> work) {
         Objects.requireNonNull(work, "work");
-        return (Task<T>) ENGINE.compute(work);
+        return (Task<T>) ENGINE.threads.compute(work);
     }
 
     // --- helpers

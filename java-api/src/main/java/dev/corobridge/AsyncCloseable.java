@@ -49,6 +49,6 @@ public interface AsyncCloseable<X extends Exception> extends AutoCloseable {
      */
     @Override
     default void close() throws X {
-        Async.ENGINE.awaitNonCancellable(closeAsync().toCompletableFuture());
+        Async.ENGINE.tasks.awaitNonCancellable(closeAsync().toCompletableFuture());
     }
 }

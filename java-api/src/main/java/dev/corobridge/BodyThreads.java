@@ -1,7 +1,5 @@
 package dev.corobridge;
 
-import dev.corobridge.core.BodyThreadKind;
-
 /**
  * The kind of thread that runs a Java task body of an {@link EventLoop}. Either way the loop lets
  * only one body run at a time; the kind decides what a waiting body costs.
@@ -24,10 +22,16 @@ public enum BodyThreads {
 
     /** {@link #VIRTUAL} when this JDK has virtual threads, else {@link #PLATFORM}. */
     public static BodyThreads preferred() {
-        return BodyThreadKind.getVirtualAvailable() ? VIRTUAL : PLATFORM;
+        return Async.ENGINE.loops.virtualThreadsAvailable() ? VIRTUAL : PLATFORM;
     }
 
-    BodyThreadKind kind() {
-        return this == VIRTUAL ? BodyThreadKind.VIRTUAL : BodyThreadKind.PLATFORM;
+    /** Throws {@code IllegalStateException} if this kind cannot run on this JDK. */
+    void requireAvailable() {
+        if (this == VIRTUAL && !Async.ENGINE.loops.virtualThreadsAvailable()) {
+            throw new IllegalStateException(
+                    "virtual threads need JDK 21 or later (running "
+                            + Runtime.version()
+                            + "); use BodyThreads.PLATFORM");
+        }
     }
 }

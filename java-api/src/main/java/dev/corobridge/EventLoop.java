@@ -1,7 +1,5 @@
 package dev.corobridge;
 
-import dev.corobridge.core.BodyThreadKind;
-import dev.corobridge.core.FailureReports;
 import dev.corobridge.core.LoopDispatcher;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -24,9 +22,10 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class EventLoop implements AutoCloseable {
-    private final LoopDispatcher dispatcher = new LoopDispatcher();
+    private final LoopDispatcher dispatcher = Async.ENGINE.loops.newLoop();
     private final BodyThreads threads;
-    private volatile BiConsumer<String, Throwable> exceptionHandler = FailureReports.LOG;
+    private volatile BiConsumer<String, Throwable> exceptionHandler =
+            Async.ENGINE.loops.defaultFailureHandler();
 
     private EventLoop(BodyThreads threads) {
         this.threads = threads;
@@ -45,7 +44,7 @@ public final class EventLoop implements AutoCloseable {
      */
     public static EventLoop create(BodyThreads threads) {
         Objects.requireNonNull(threads, "threads");
-        BodyThreadKind.requireAvailable(threads.kind());
+        threads.requireAvailable();
         return new EventLoop(threads);
     }
 
@@ -73,8 +72,12 @@ public final class EventLoop implements AutoCloseable {
     }
 
     <T extends @Nullable Object> T run(boolean cancelLeftovers, Callable<T> body) throws Exception {
-        return Async.ENGINE.runLoop(
-                dispatcher, threads.kind(), cancelLeftovers, exceptionHandler, body);
+        return Async.ENGINE.loops.runLoop(
+                dispatcher,
+                threads == BodyThreads.VIRTUAL,
+                cancelLeftovers,
+                exceptionHandler,
+                body);
     }
 
     /**

@@ -1,11 +1,13 @@
 package dev.corobridge;
 
-import kotlin.coroutines.Continuation;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A call of a Kotlin {@code suspend} function from Java, for {@link Async#suspending(SuspendCall)}:
- * pass {@code continuation} as the function's last argument and return what the function returns.
+ * pass {@code continuation} as the function's last argument and return what the function returns,
+ * its value or the "suspended" marker, exactly as the function returned it. Its one method, {@code
+ * call(Continuation<? super T> continuation) throws Exception}, is declared by the engine's
+ * interface of the same name, which this one names for Java users.
  *
  * <pre>{@code
  * // Kotlin: suspend fun fetch(id: Int): User
@@ -15,10 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param <T> the suspend function's return type
  */
 @FunctionalInterface
-public interface SuspendCall<T extends @Nullable Object> {
-    /**
-     * Calls the suspend function with {@code continuation}; returns its value or the "suspended"
-     * marker, exactly as the function returned it.
-     */
-    @Nullable Object call(Continuation<? super T> continuation) throws Exception;
-}
+// The engine's SuspendCall is exported to this module only; clients never name it: one definition
+// of the call, handed to the engine as it is.
+@SuppressWarnings("exports")
+public interface SuspendCall<T extends @Nullable Object>
+        extends dev.corobridge.core.SuspendCall<T> {}

@@ -57,7 +57,7 @@ public class Task<T extends @Nullable Object> extends TaskFuture<T> {
      * @throws Exception the task's own exception; {@code CancellationException} if it was cancelled
      */
     public T await() throws Exception {
-        return Async.ENGINE.await(this);
+        return Async.ENGINE.tasks.await(this);
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.corobridge;
 
-import dev.corobridge.core.Engine;
+import dev.corobridge.core.Groups;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -21,9 +21,9 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class TaskGroup {
-    private final Engine.TaskGroupScope scope;
+    private final Groups.TaskGroupScope scope;
 
-    TaskGroup(Engine.TaskGroupScope scope) {
+    TaskGroup(Groups.TaskGroupScope scope) {
         this.scope = scope;
     }
 

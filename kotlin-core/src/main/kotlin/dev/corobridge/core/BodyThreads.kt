@@ -9,9 +9,11 @@ import java.util.concurrent.TimeUnit
 import java.util.concurrent.atomic.AtomicInteger
 import java.util.concurrent.locks.LockSupport
 
-/** The kind of thread a Java task body runs on. */
-@InternalCorobridgeApi
-public enum class BodyThreadKind {
+/**
+ * The kind of thread a Java task body runs on, and how bodies and loops are started on it. The
+ * facade's `BodyThreads` names the same two kinds for users.
+ */
+internal enum class BodyThreads {
     /** A virtual thread per body (JDK 21+): awaiting parks a continuation, not an OS thread. */
     VIRTUAL,
 
@@ -21,30 +23,8 @@ public enum class BodyThreadKind {
      */
     PLATFORM;
 
-    public companion object {
-        /** True when this JDK can start virtual threads. */
-        @JvmStatic
-        public val virtualAvailable: Boolean
-            get() = BodyThreads.virtualFactory != null
-
-        /** Virtual threads when the JDK has them, else platform threads. */
-        @JvmStatic
-        public fun preferred(): BodyThreadKind = if (virtualAvailable) VIRTUAL else PLATFORM
-
-        /** Throws `IllegalStateException` if [kind] cannot run on this JDK. */
-        @JvmStatic
-        public fun requireAvailable(kind: BodyThreadKind) {
-            check(kind != VIRTUAL || virtualAvailable) {
-                "virtual threads need JDK 21 or later (running ${Runtime.version()}); use platform threads"
-            }
-        }
-    }
-}
-
-/** Starts Java task bodies, and loops, on threads of one [kind]. */
-internal class BodyThreads private constructor(val kind: BodyThreadKind) {
     fun start(body: Runnable) {
-        if (kind == BodyThreadKind.VIRTUAL) {
+        if (this == VIRTUAL) {
             if (!virtualThreadEnded) endOneVirtualThread()
             virtualFactory!!.newThread(body).start()
         } else {
@@ -58,7 +38,7 @@ internal class BodyThreads private constructor(val kind: BodyThreadKind) {
      * switch rather than an OS-thread wake-up; the caller just waits.
      */
     fun runLoop(onInterrupt: () -> Unit, loop: Runnable) {
-        if (kind != BodyThreadKind.VIRTUAL || isVirtual(Thread.currentThread())) {
+        if (this != VIRTUAL || isVirtual(Thread.currentThread())) {
             loop.run()
             return
         }
@@ -77,13 +57,12 @@ internal class BodyThreads private constructor(val kind: BodyThreadKind) {
     }
 
     companion object {
-        val VIRTUAL = BodyThreads(BodyThreadKind.VIRTUAL)
-        val PLATFORM = BodyThreads(BodyThreadKind.PLATFORM)
+        /** Virtual threads if [virtual] (the facade checked that this JDK has them). */
+        fun of(virtual: Boolean): BodyThreads = if (virtual) VIRTUAL else PLATFORM
 
-        fun of(kind: BodyThreadKind): BodyThreads {
-            BodyThreadKind.requireAvailable(kind)
-            return if (kind == BodyThreadKind.VIRTUAL) VIRTUAL else PLATFORM
-        }
+        /** True when this JDK can start virtual threads. */
+        val virtualAvailable: Boolean
+            get() = virtualFactory != null
 
         fun preferred(): BodyThreads = if (virtualFactory != null) VIRTUAL else PLATFORM
 

@@ -41,14 +41,13 @@ public class FailureReports internal constructor() {
         }
     }
 
-    public companion object {
+    internal companion object {
         private val LOGGER = System.getLogger("dev.corobridge")
         private val CLEANER: Cleaner by lazy { Cleaner.create() }
 
         /** Logs through `System.Logger` ("dev.corobridge"), the default handler. */
-        @InternalCorobridgeApi
-        @JvmField
-        public val LOG: BiConsumer<String, Throwable> = BiConsumer { taskName, exception ->
+        @get:JvmSynthetic
+        internal val LOG: BiConsumer<String, Throwable> = BiConsumer { taskName, exception ->
             LOGGER.log(
                 System.Logger.Level.WARNING,
                 "Task exception was never retrieved: task '$taskName'",

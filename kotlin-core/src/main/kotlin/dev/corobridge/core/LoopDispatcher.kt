@@ -30,7 +30,7 @@ import kotlinx.coroutines.disposeOnCancellation
  */
 @InternalCorobridgeApi
 @OptIn(InternalCoroutinesApi::class)
-public class LoopDispatcher : CoroutineDispatcher(), Delay {
+public class LoopDispatcher private constructor() : CoroutineDispatcher(), Delay {
     private val ready = ConcurrentLinkedQueue<Runnable>()
     private val timersLock = ReentrantLock()
     private val timers = PriorityQueue<Timer>() // guarded by timersLock
@@ -323,6 +323,10 @@ public class LoopDispatcher : CoroutineDispatcher(), Delay {
          * of its body; it is looked up without touching the `ThreadLocal`, which would give the
          * thread a map of its own.
          */
-        @JvmStatic public fun running(): LoopDispatcher? = JavaBody.loopRunHere { RUNNING.get() }
+        @JvmSynthetic
+        internal fun running(): LoopDispatcher? = JavaBody.loopRunHere { RUNNING.get() }
+
+        /** A new loop; the facade gets one from [Loops.newLoop]. */
+        @JvmSynthetic internal fun create(): LoopDispatcher = LoopDispatcher()
     }
 }

@@ -1,13 +1,16 @@
 package dev.corobridge.core
 
 import java.util.WeakHashMap
+import java.util.concurrent.CancellationException
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater
 import kotlin.coroutines.resume
 import kotlinx.coroutines.CancellableContinuation
 import kotlinx.coroutines.DisposableHandle
 import kotlinx.coroutines.InternalCoroutinesApi
+import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.suspendCancellableCoroutine
+import kotlinx.coroutines.withContext
 
 /** True when [this] has finished for good: for a task, its coroutine's cleanup included. */
 internal fun CompletableFuture<*>.isSettled(): Boolean =
@@ -174,5 +177,33 @@ internal object PlainFutureCallbacks {
             hub?.remove(this)
             hub = null
         }
+    }
+}
+
+/**
+ * Awaits [task]; if the calling coroutine is cancelled meanwhile, cancels [task] and awaits its
+ * cleanup first.
+ */
+internal suspend fun awaitOrCancel(task: CompletableFuture<*>) {
+    try {
+        awaitSettled(task)
+    } catch (e: CancellationException) {
+        task.cancel(false)
+        withContext(NonCancellable) { awaitSettled(task) }
+        throw e
+    }
+}
+
+/** Like [awaitOrCancel] for every future of [tasks]; see [awaitAll]. */
+internal suspend fun awaitAllOrCancel(
+    tasks: List<CompletableFuture<*>>,
+    stopAtFailure: Boolean,
+): Int {
+    try {
+        return awaitAll(tasks, stopAtFailure)
+    } catch (e: CancellationException) {
+        tasks.forEach { it.cancel(false) }
+        withContext(NonCancellable) { awaitAll(tasks, stopAtFailure = false) }
+        throw e
     }
 }

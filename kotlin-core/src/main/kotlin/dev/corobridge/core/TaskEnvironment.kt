@@ -34,8 +34,9 @@ internal fun <T> newTaskUnder(context: CoroutineContext): TaskFuture<T> =
 
 /**
  * The task kind for work started outside corobridge's own tasks (a Kotlin caller's scope, a
- * Publisher's subscriber): the facade's `Task` whenever the facade is on the class path, so that
- * Java code running there sees the types it expects.
+ * Publisher's subscriber): the facade's `Task` once the facade has connected its engine, so that
+ * Java code running there sees the types it expects; before that (Kotlin-only use), plain tasks.
+ * The facade passes its factory in ([Engine.connect]); the engine never looks for it.
  */
 internal object DefaultTasks {
     @Volatile private var factory: Supplier<out TaskFuture<*>>? = null
@@ -47,14 +48,6 @@ internal object DefaultTasks {
 
     @Suppress("UNCHECKED_CAST")
     fun <T> newTask(): TaskFuture<T> {
-        if (factory == null) {
-            // Loading the facade creates its Engine, which registers the facade's Task.
-            try {
-                Class.forName("dev.corobridge.Async")
-            } catch (e: ClassNotFoundException) {
-                // Kotlin-only use: plain tasks.
-            }
-        }
         return (factory?.get() ?: PlainTask<Any?>()) as TaskFuture<T>
     }
 

@@ -15,19 +15,19 @@ import org.junit.jupiter.params.provider.EnumSource
 /**
  * Awaiting in direct-style Java bodies: who runs when, and what an await returns or rethrows.
  *
- * Each behaviour runs over every [BodyThreadKind] this JDK has (virtual threads need JDK 21+).
+ * Each behaviour runs over every [BodyThreads] this JDK has (virtual threads need JDK 21+).
  */
-class EngineAwaitTest : JavaBodyTestBase() {
+internal class EngineAwaitTest : JavaBodyTestBase() {
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun launchedBodyRunsOnlyWhenTheLauncherAwaits(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun launchedBodyRunsOnlyWhenTheLauncherAwaits(kind: BodyThreads) {
         assumeAvailable(kind)
 
         engine.runMain(kind) {
             val a =
                 launch("a") {
                     trail.add("a1")
-                    await(engine.yieldNow())
+                    await(engine.time.yieldNow())
                     trail.add("a2")
                 }
             trail.add("main")
@@ -38,8 +38,8 @@ class EngineAwaitTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun bodiesTakeTurnsAtTheirAwaits(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun bodiesTakeTurnsAtTheirAwaits(kind: BodyThreads) {
         assumeAvailable(kind)
 
         engine.runMain(kind) {
@@ -47,7 +47,7 @@ class EngineAwaitTest : JavaBodyTestBase() {
                 listOf("a", "b").map { name ->
                     launch(name) {
                         trail.add("${name}1")
-                        await(engine.yieldNow())
+                        await(engine.time.yieldNow())
                         trail.add("${name}2")
                     }
                 }
@@ -58,8 +58,8 @@ class EngineAwaitTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun bodiesOfOneLoopNeverRunInParallel(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun bodiesOfOneLoopNeverRunInParallel(kind: BodyThreads) {
         assumeAvailable(kind)
         val inside = AtomicInteger()
         val mostInside = AtomicInteger()
@@ -77,7 +77,7 @@ class EngineAwaitTest : JavaBodyTestBase() {
                                 1
                             ) // long enough for a parallel body to enter, if one could
                             inside.decrementAndGet()
-                            await(engine.yieldNow())
+                            await(engine.time.yieldNow())
                         }
                     }
                 }
@@ -88,18 +88,18 @@ class EngineAwaitTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun statementBodyRunsDirectlyOnItsThreadAndCompletesWithNull(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun statementBodyRunsDirectlyOnItsThreadAndCompletesWithNull(kind: BodyThreads) {
         assumeAvailable(kind)
         var caller: StackTraceElement? = null
 
         val result =
             engine.runMain(kind) {
                 val task =
-                    engine.launch(
+                    engine.tasks.launch(
                         "statement",
                         StatementCallable {
-                            await(engine.yieldNow())
+                            await(engine.time.yieldNow())
                             caller = Throwable().stackTrace[1]
                             trail.add("ran")
                         },
@@ -114,15 +114,15 @@ class EngineAwaitTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun statementBodyFailsItsTaskWithItsOwnException(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun statementBodyFailsItsTaskWithItsOwnException(kind: BodyThreads) {
         assumeAvailable(kind)
         val failure = IOException("disk full")
 
         val thrown =
             assertThrows(IOException::class.java) {
                 engine.runMain(kind) {
-                    await(engine.launch(null, StatementCallable { throw failure }))
+                    await(engine.tasks.launch(null, StatementCallable { throw failure }))
                 }
             }
 
@@ -133,26 +133,28 @@ class EngineAwaitTest : JavaBodyTestBase() {
     fun awaitOutsideATaskThrowsWithAHintToAsyncRun() {
         val e =
             assertThrows(IllegalStateException::class.java) {
-                engine.await(CompletableFuture.completedFuture(1))
+                engine.tasks.await(CompletableFuture.completedFuture(1))
             }
 
         assertTrue(e.message!!.contains("Async.run"), e.message)
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun awaitOfItselfThrows(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun awaitOfItselfThrows(kind: BodyThreads) {
         assumeAvailable(kind)
 
         val e =
-            engine.runMain(kind) { runCatching { await(engine.currentTask()!!) }.exceptionOrNull() }
+            engine.runMain(kind) {
+                runCatching { await(engine.tasks.currentTask()!!) }.exceptionOrNull()
+            }
 
         assertTrue(e is IllegalStateException, "awaiting itself threw $e")
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun awaitRethrowsTheTasksExceptionAsTheSameObject(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun awaitRethrowsTheTasksExceptionAsTheSameObject(kind: BodyThreads) {
         assumeAvailable(kind)
         val failure = IllegalArgumentException("bad input")
 
@@ -165,8 +167,8 @@ class EngineAwaitTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun awaitRethrowsTheOriginalCheckedException(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun awaitRethrowsTheOriginalCheckedException(kind: BodyThreads) {
         assumeAvailable(kind)
         val failure = IOException("disk on fire")
 
@@ -184,8 +186,8 @@ class EngineAwaitTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun awaitOfAPlainFutureCompletedFromAnotherThreadResumesTheBody(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun awaitOfAPlainFutureCompletedFromAnotherThreadResumesTheBody(kind: BodyThreads) {
         assumeAvailable(kind)
         val future = CompletableFuture<String>()
 
@@ -202,8 +204,8 @@ class EngineAwaitTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun awaitOfAFailedPlainFutureRethrowsItsExceptionUnwrapped(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun awaitOfAFailedPlainFutureRethrowsItsExceptionUnwrapped(kind: BodyThreads) {
         assumeAvailable(kind)
         val failure = IOException("plain future failed")
 
@@ -217,8 +219,8 @@ class EngineAwaitTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun awaitAttachesTheAwaitingTaskAsASuppressedSite(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun awaitAttachesTheAwaitingTaskAsASuppressedSite(kind: BodyThreads) {
         assumeAvailable(kind)
 
         val caught =

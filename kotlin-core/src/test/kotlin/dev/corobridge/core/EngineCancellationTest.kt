@@ -16,16 +16,14 @@ import org.junit.jupiter.params.provider.EnumSource
 
 /**
  * Cancelling tasks with Java bodies: where the body sees it, what its cleanup may still do, what
- * the cancellation takes along; and [Engine.shield], which keeps it away from the task inside.
+ * the cancellation takes along; and [Tasks.shield], which keeps it away from the task inside.
  *
- * Each behaviour runs over every [BodyThreadKind] this JDK has (virtual threads need JDK 21+).
+ * Each behaviour runs over every [BodyThreads] this JDK has (virtual threads need JDK 21+).
  */
-class EngineCancellationTest : JavaBodyTestBase() {
+internal class EngineCancellationTest : JavaBodyTestBase() {
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun cancelledBodySeesCancellationAtItsAwaitAndAwaitReturnsAfterItsCleanup(
-        kind: BodyThreadKind
-    ) {
+    @EnumSource(BodyThreads::class)
+    fun cancelledBodySeesCancellationAtItsAwaitAndAwaitReturnsAfterItsCleanup(kind: BodyThreads) {
         assumeAvailable(kind)
 
         engine.runMain(kind) {
@@ -40,7 +38,7 @@ class EngineCancellationTest : JavaBodyTestBase() {
                         trail.add("child cleanup")
                     }
                 }
-            await(engine.yieldNow())
+            await(engine.time.yieldNow())
 
             child.cancel(false)
             assertThrows(CancellationException::class.java) { await(child) }
@@ -54,8 +52,8 @@ class EngineCancellationTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun aFutureGivenUpAtCancellationDoesNotResumeALaterAwait(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun aFutureGivenUpAtCancellationDoesNotResumeALaterAwait(kind: BodyThreads) {
         assumeAvailable(kind)
         // A plain future keeps its callback after the await it served was cancelled; when it
         // completes later it must not wake the body from the await it is in by then.
@@ -73,11 +71,11 @@ class EngineCancellationTest : JavaBodyTestBase() {
                         }
                         await(cleanup)
                     }
-                await(engine.yieldNow())
+                await(engine.time.yieldNow())
                 child.cancel(false)
-                await(engine.yieldNow())
+                await(engine.time.yieldNow())
                 abandoned.complete("too late")
-                await(engine.sleep(TimeUnit.MILLISECONDS.toNanos(20)))
+                await(engine.time.sleep(TimeUnit.MILLISECONDS.toNanos(20)))
                 trail.add("child finished: ${child.isSettled}")
                 cleanup.complete("cleaned up")
                 runCatching { await(child) }
@@ -88,8 +86,8 @@ class EngineCancellationTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun cancellationRacingTheAwaitedFutureResumesTheBodyExactlyOnce(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun cancellationRacingTheAwaitedFutureResumesTheBodyExactlyOnce(kind: BodyThreads) {
         assumeAvailable(kind)
         val completer = Executors.newSingleThreadExecutor()
         try {
@@ -106,7 +104,7 @@ class EngineCancellationTest : JavaBodyTestBase() {
                                     resumed.incrementAndGet()
                                 }
                             }
-                        await(engine.yieldNow())
+                        await(engine.time.yieldNow())
                         val completing = completer.submit { awaited.complete(round) }
                         child.cancel(false)
                         completing.get()
@@ -129,14 +127,14 @@ class EngineCancellationTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun awaitOfACancelledTaskThrowsACancellationNamingIt(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun awaitOfACancelledTaskThrowsACancellationNamingIt(kind: BodyThreads) {
         assumeAvailable(kind)
 
         val caught =
             engine.runMain(kind) {
                 val child = sleeper("child")
-                await(engine.yieldNow())
+                await(engine.time.yieldNow())
                 child.cancel(false)
                 runCatching { await(child) }.exceptionOrNull()
             }
@@ -146,8 +144,8 @@ class EngineCancellationTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun completingATaskByHandCancelsItsBody(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun completingATaskByHandCancelsItsBody(kind: BodyThreads) {
         assumeAvailable(kind)
         val child = AtomicReference<TaskFuture<String>>()
 
@@ -163,7 +161,7 @@ class EngineCancellationTest : JavaBodyTestBase() {
                     }
                 }
             )
-            await(engine.yieldNow())
+            await(engine.time.yieldNow())
             child.get().complete("by hand")
             trail.add("completed by hand")
         }
@@ -173,8 +171,8 @@ class EngineCancellationTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun cancellingABodyCancelsTheTasksItStartedBeforeAwaitReturns(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun cancellingABodyCancelsTheTasksItStartedBeforeAwaitReturns(kind: BodyThreads) {
         assumeAvailable(kind)
         val grandchild = AtomicReference<TaskFuture<*>>()
 
@@ -184,7 +182,7 @@ class EngineCancellationTest : JavaBodyTestBase() {
                     grandchild.set(sleeper("grandchild"))
                     sleep(10_000)
                 }
-            await(engine.yieldNow())
+            await(engine.time.yieldNow())
 
             child.cancel(false)
             assertThrows(CancellationException::class.java) { await(child) }
@@ -196,8 +194,8 @@ class EngineCancellationTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun cancelledBodysFinallyCanAwaitNewWork(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun cancelledBodysFinallyCanAwaitNewWork(kind: BodyThreads) {
         assumeAvailable(kind)
 
         engine.runMain(kind) {
@@ -210,7 +208,7 @@ class EngineCancellationTest : JavaBodyTestBase() {
                         trail.add("cleanup slept")
                     }
                 }
-            await(engine.yieldNow())
+            await(engine.time.yieldNow())
             child.cancel(false)
             runCatching { await(child) }
             trail.add("await returned")
@@ -220,10 +218,8 @@ class EngineCancellationTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun workLaunchedInACancelledBodysFinallyIsWaitedForBeforeTheTaskCompletes(
-        kind: BodyThreadKind
-    ) {
+    @EnumSource(BodyThreads::class)
+    fun workLaunchedInACancelledBodysFinallyIsWaitedForBeforeTheTaskCompletes(kind: BodyThreads) {
         assumeAvailable(kind)
 
         engine.runMain(kind) {
@@ -238,7 +234,7 @@ class EngineCancellationTest : JavaBodyTestBase() {
                         }
                     }
                 }
-            await(engine.yieldNow())
+            await(engine.time.yieldNow())
             child.cancel(false)
             assertThrows(CancellationException::class.java) { await(child) }
             trail.add("await returned")
@@ -248,8 +244,8 @@ class EngineCancellationTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun shieldCancellationLeavesTheInnerTaskRunning(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun shieldCancellationLeavesTheInnerTaskRunning(kind: BodyThreads) {
         assumeAvailable(kind)
 
         val result =
@@ -260,8 +256,8 @@ class EngineCancellationTest : JavaBodyTestBase() {
                         trail.add("inner finished")
                         "inner result"
                     }
-                val shield = engine.shield(inner)
-                await(engine.yieldNow())
+                val shield = engine.tasks.shield(inner)
+                await(engine.time.yieldNow())
 
                 shield.cancel(false)
                 assertThrows(CancellationException::class.java) { await(shield) }
@@ -274,14 +270,14 @@ class EngineCancellationTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun shieldRethrowsTheInnerTasksExceptionAsTheSameObject(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun shieldRethrowsTheInnerTasksExceptionAsTheSameObject(kind: BodyThreads) {
         assumeAvailable(kind)
         val failure = IOException("inner failed")
 
         val caught =
             engine.runMain(kind) {
-                runCatching { await(engine.shield(launch("inner") { throw failure })) }
+                runCatching { await(engine.tasks.shield(launch("inner") { throw failure })) }
                     .exceptionOrNull()
             }
 

@@ -13,14 +13,14 @@ import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.EnumSource
 
 /**
- * [Engine.gather] and [Engine.gatherSettled] (asyncio.gather) over tasks with Java bodies.
+ * [Groups.gather] and [Groups.gatherSettled] (asyncio.gather) over tasks with Java bodies.
  *
- * Each behaviour runs over every [BodyThreadKind] this JDK has (virtual threads need JDK 21+).
+ * Each behaviour runs over every [BodyThreads] this JDK has (virtual threads need JDK 21+).
  */
-class EngineGatherTest : JavaBodyTestBase() {
+internal class EngineGatherTest : JavaBodyTestBase() {
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun gatherReturnsResultsInArgumentOrder(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun gatherReturnsResultsInArgumentOrder(kind: BodyThreads) {
         assumeAvailable(kind)
 
         val results =
@@ -29,12 +29,12 @@ class EngineGatherTest : JavaBodyTestBase() {
                 val tasks =
                     (0..2).map { i ->
                         launch("task $i") {
-                            repeat(3 - i) { await(engine.yieldNow()) }
+                            repeat(3 - i) { await(engine.time.yieldNow()) }
                             trail.add("task $i finished")
                             "result $i"
                         }
                     }
-                await(engine.gather<String>(tasks))
+                await(engine.groups.gather<String>(tasks))
             }
 
         assertEquals(
@@ -45,18 +45,18 @@ class EngineGatherTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun gatherOfNoTasksReturnsAnEmptyList(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun gatherOfNoTasksReturnsAnEmptyList(kind: BodyThreads) {
         assumeAvailable(kind)
 
-        val results = engine.runMain(kind) { await(engine.gather<String>(emptyList())) }
+        val results = engine.runMain(kind) { await(engine.groups.gather<String>(emptyList())) }
 
         assertEquals(emptyList<String>(), results)
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun gatherFailsFastWithTheOriginalException(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun gatherFailsFastWithTheOriginalException(kind: BodyThreads) {
         assumeAvailable(kind)
         val failure = IOException("one of them failed")
         val slow = AtomicReference<TaskFuture<*>>()
@@ -66,10 +66,10 @@ class EngineGatherTest : JavaBodyTestBase() {
                 slow.set(sleeper("slow"))
                 val failing =
                     launch("failing") {
-                        await(engine.yieldNow())
+                        await(engine.time.yieldNow())
                         throw failure
                     }
-                runCatching { await(engine.gather<Any?>(listOf(slow.get(), failing))) }
+                runCatching { await(engine.groups.gather<Any?>(listOf(slow.get(), failing))) }
                     .exceptionOrNull()
                     .also { trail.add("gather failed; slow done: ${slow.get().isDone}") }
             }
@@ -80,16 +80,16 @@ class EngineGatherTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun cancellingAGatherCancelsItsTasksAndAwaitsTheirCleanup(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun cancellingAGatherCancelsItsTasksAndAwaitsTheirCleanup(kind: BodyThreads) {
         assumeAvailable(kind)
         val tasks = ArrayList<TaskFuture<Unit>>()
 
         engine.runMain(kind) {
             tasks += sleeper("a")
             tasks += sleeper("b")
-            val gathered = engine.gather<Unit>(tasks)
-            await(engine.yieldNow())
+            val gathered = engine.groups.gather<Unit>(tasks)
+            await(engine.time.yieldNow())
             gathered.cancel(false)
             assertThrows(CancellationException::class.java) { await(gathered) }
             trail.add("gather cancelled")
@@ -100,15 +100,15 @@ class EngineGatherTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun cancellingAGatherBeforeItsFirstTurnCancelsItsTasks(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun cancellingAGatherBeforeItsFirstTurnCancelsItsTasks(kind: BodyThreads) {
         assumeAvailable(kind)
         val tasks = ArrayList<TaskFuture<Unit>>()
 
         engine.runMain(kind) {
             tasks += sleeper("a")
             tasks += sleeper("b")
-            val gathered = engine.gather<Unit>(tasks)
+            val gathered = engine.groups.gather<Unit>(tasks)
             gathered.cancel(false)
             assertThrows(CancellationException::class.java) { await(gathered) }
             trail.add("gather cancelled")
@@ -119,8 +119,8 @@ class EngineGatherTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun gatherSettledWaitsForEveryTask(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun gatherSettledWaitsForEveryTask(kind: BodyThreads) {
         assumeAvailable(kind)
 
         val outcomes =
@@ -136,9 +136,8 @@ class EngineGatherTest : JavaBodyTestBase() {
                     Function<CompletableFuture<out String>, String> { task ->
                         if (task.isCompletedExceptionally) "failed" else task.getNow(null)
                     }
-                await(engine.gatherSettled<String, String>(listOf(failing, slow), describe)).also {
-                    trail.add("gathered")
-                }
+                await(engine.groups.gatherSettled<String, String>(listOf(failing, slow), describe))
+                    .also { trail.add("gathered") }
             }
 
         assertEquals(listOf("failed", "slow result"), outcomes)

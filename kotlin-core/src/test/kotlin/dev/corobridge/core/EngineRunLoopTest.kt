@@ -16,16 +16,16 @@ import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.EnumSource
 
 /**
- * [Engine.runLoop] with a Java main body: nesting, leftovers, the main outcome and interrupts; and
+ * [Loops.runLoop] with a Java main body: nesting, leftovers, the main outcome and interrupts; and
  * the asyncio failure policy: a failed child leaves its parent alone and is reported when the loop
  * ends unless someone retrieved it.
  *
- * Each behaviour runs over every [BodyThreadKind] this JDK has (virtual threads need JDK 21+).
+ * Each behaviour runs over every [BodyThreads] this JDK has (virtual threads need JDK 21+).
  */
-class EngineRunLoopTest : JavaBodyTestBase() {
+internal class EngineRunLoopTest : JavaBodyTestBase() {
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun runLoopFromABodyThrows(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun runLoopFromABodyThrows(kind: BodyThreads) {
         assumeAvailable(kind)
 
         val e =
@@ -38,14 +38,20 @@ class EngineRunLoopTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun runLoopOnAClosedLoopThrows(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun runLoopOnAClosedLoopThrows(kind: BodyThreads) {
         assumeAvailable(kind)
-        val loop = LoopDispatcher().apply { close() }
+        val loop = LoopDispatcher.create().apply { close() }
 
         val e =
             assertThrows(IllegalStateException::class.java) {
-                engine.runLoop(loop, kind, true, failures, Callable { trail.add("body ran") })
+                engine.loops.runLoop(
+                    loop,
+                    kind == BodyThreads.VIRTUAL,
+                    true,
+                    failures,
+                    Callable { trail.add("body ran") },
+                )
             }
 
         assertTrue(e.message!!.contains("closed"), e.message)
@@ -53,14 +59,14 @@ class EngineRunLoopTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun runLoopCancelsLeftoverTasksWhenAsked(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun runLoopCancelsLeftoverTasksWhenAsked(kind: BodyThreads) {
         assumeAvailable(kind)
         val leftover = AtomicReference<TaskFuture<*>>()
 
         engine.runMain(kind, cancelLeftovers = true) {
             leftover.set(sleeper("leftover"))
-            await(engine.yieldNow())
+            await(engine.time.yieldNow())
             trail.add("body returned")
         }
 
@@ -69,8 +75,8 @@ class EngineRunLoopTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun runLoopWaitsForLeftoverTasksOtherwise(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun runLoopWaitsForLeftoverTasksOtherwise(kind: BodyThreads) {
         assumeAvailable(kind)
 
         engine.runMain(kind, cancelLeftovers = false) {
@@ -85,8 +91,8 @@ class EngineRunLoopTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun runLoopRethrowsTheMainBodysExceptionAsTheSameObject(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun runLoopRethrowsTheMainBodysExceptionAsTheSameObject(kind: BodyThreads) {
         assumeAvailable(kind)
         val failure = IOException("main failed")
 
@@ -97,8 +103,8 @@ class EngineRunLoopTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun mainBodysExceptionIsNotReportedAsUnretrieved(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun mainBodysExceptionIsNotReportedAsUnretrieved(kind: BodyThreads) {
         assumeAvailable(kind)
 
         assertThrows(IOException::class.java) {
@@ -109,8 +115,8 @@ class EngineRunLoopTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun interruptingTheCallerCancelsTheMainTask(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun interruptingTheCallerCancelsTheMainTask(kind: BodyThreads) {
         assumeAvailable(kind)
         val sleeping = CountDownLatch(1)
         val outcome = AtomicReference<Throwable>()
@@ -120,7 +126,7 @@ class EngineRunLoopTest : JavaBodyTestBase() {
                     runCatching {
                             engine.runMain(kind) {
                                 try {
-                                    val nap = engine.sleep(TimeUnit.SECONDS.toNanos(3))
+                                    val nap = engine.time.sleep(TimeUnit.SECONDS.toNanos(3))
                                     sleeping.countDown()
                                     await(nap)
                                     trail.add("slept")
@@ -147,8 +153,8 @@ class EngineRunLoopTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun failedChildDoesNotCancelItsParent(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun failedChildDoesNotCancelItsParent(kind: BodyThreads) {
         assumeAvailable(kind)
 
         val result =
@@ -169,14 +175,14 @@ class EngineRunLoopTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun unawaitedFailureIsReportedWhenTheLoopEnds(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun unawaitedFailureIsReportedWhenTheLoopEnds(kind: BodyThreads) {
         assumeAvailable(kind)
         val failure = IllegalStateException("nobody awaits this")
 
         engine.runMain(kind, failureHandler = failures) {
             launch("lonely child") { throw failure }
-            await(engine.yieldNow())
+            await(engine.time.yieldNow())
             trail.add("reports before the end: ${failures.reports.size}")
         }
 
@@ -185,8 +191,8 @@ class EngineRunLoopTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun awaitedFailureIsNotReported(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun awaitedFailureIsNotReported(kind: BodyThreads) {
         assumeAvailable(kind)
 
         engine.runMain(kind, failureHandler = failures) {

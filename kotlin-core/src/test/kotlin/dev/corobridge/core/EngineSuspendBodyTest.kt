@@ -20,21 +20,21 @@ import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.EnumSource
 
 /**
- * Kotlin suspend bodies ([Engine.launchSuspending]) started from the main Java body of a loop: they
- * are plain coroutines on the loop, with the engine's task semantics (asyncio's failure and
+ * Kotlin suspend bodies ([KotlinCalls.launchSuspending]) started from the main Java body of a loop:
+ * they are plain coroutines on the loop, with the engine's task semantics (asyncio's failure and
  * cancellation rules).
  */
 // SEPARATE_THREAD: loop and body threads park without regard to interrupts, so only a separate
 // thread can time out.
 @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class EngineSuspendBodyTest {
+internal class EngineSuspendBodyTest {
     private val engine = testEngine()
     private val trail = Trail()
     private val failures = ReportedFailures()
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun kotlinBodyStepsRunOneAtATimeInsideTheLoop(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun kotlinBodyStepsRunOneAtATimeInsideTheLoop(kind: BodyThreads) {
         assumeAvailable(kind)
         val running = AtomicInteger()
         val overlaps = AtomicInteger()
@@ -47,14 +47,14 @@ class EngineSuspendBodyTest {
             Thread.sleep(1) // long enough for a step running in parallel to show
             running.decrementAndGet()
         }
-        val loop = LoopDispatcher()
+        val loop = LoopDispatcher.create()
         val bodyThreads = CopyOnWriteArrayList<Thread>()
 
-        engine.runLoop(loop, kind, true, failures) {
+        engine.loops.runLoop(loop, kind == BodyThreads.VIRTUAL, true, failures) {
             bodyThreads.add(Thread.currentThread())
             val tasks =
                 (1..3).map { i ->
-                    engine.launchSuspending("kotlin $i") {
+                    engine.kotlin.launchSuspending("kotlin $i") {
                         step()
                         delay(5L * i)
                         step()
@@ -64,12 +64,12 @@ class EngineSuspendBodyTest {
                 }
             val javaBodies =
                 (1..3).map {
-                    engine.launch(null) {
+                    engine.tasks.launch(null) {
                         bodyThreads.add(Thread.currentThread())
-                        repeat(3) { engine.await(engine.yieldNow()) }
+                        repeat(3) { engine.tasks.await(engine.time.yieldNow()) }
                     }
                 }
-            (tasks + javaBodies).forEach { engine.await(it) }
+            (tasks + javaBodies).forEach { engine.tasks.await(it) }
         }
 
         assertEquals(9, loops.size)
@@ -93,7 +93,9 @@ class EngineSuspendBodyTest {
 
         engine.runMain {
             mainBody.set(Thread.currentThread())
-            engine.await(engine.launchSuspending(null) { ranOn.set(Thread.currentThread()) })
+            engine.tasks.await(
+                engine.kotlin.launchSuspending(null) { ranOn.set(Thread.currentThread()) }
+            )
         }
 
         assertTrue(
@@ -106,7 +108,7 @@ class EngineSuspendBodyTest {
     fun cancellingAKotlinTaskRunsItsFinallyBeforeItsAwaitReturns() {
         engine.runMain {
             val sleeper =
-                engine.launchSuspending("sleeper") {
+                engine.kotlin.launchSuspending("sleeper") {
                     try {
                         trail.add("sleeper started")
                         delay(10_000)
@@ -114,10 +116,10 @@ class EngineSuspendBodyTest {
                         trail.add("sleeper finally")
                     }
                 }
-            engine.await(engine.yieldNow())
+            engine.tasks.await(engine.time.yieldNow())
 
             sleeper.cancel(false)
-            assertThrows(CancellationException::class.java) { engine.await(sleeper) }
+            assertThrows(CancellationException::class.java) { engine.tasks.await(sleeper) }
             trail.add("await returned")
         }
 
@@ -128,8 +130,10 @@ class EngineSuspendBodyTest {
     fun failedKotlinChildDoesNotCancelItsParent() {
         val result =
             engine.runMain(failureHandler = failures) {
-                engine.launchSuspending("child") { throw IllegalStateException("child failed") }
-                engine.await(engine.sleep(TimeUnit.MILLISECONDS.toNanos(20)))
+                engine.kotlin.launchSuspending("child") {
+                    throw IllegalStateException("child failed")
+                }
+                engine.tasks.await(engine.time.sleep(TimeUnit.MILLISECONDS.toNanos(20)))
                 trail.add("parent went on")
                 "parent result"
             }
@@ -149,8 +153,8 @@ class EngineSuspendBodyTest {
         val reportedDuringBody = AtomicReference<List<Pair<String, Throwable>>>()
 
         engine.runMain(failureHandler = failures) {
-            val child = engine.launchSuspending("lonely child") { throw failure }
-            engine.await(engine.yieldNow())
+            val child = engine.kotlin.launchSuspending("lonely child") { throw failure }
+            engine.tasks.await(engine.time.yieldNow())
             assertTrue(child.isCompletedExceptionally, "the child should have failed by now")
             reportedDuringBody.set(failures.reports.toList())
         }
@@ -164,8 +168,9 @@ class EngineSuspendBodyTest {
     @Test
     fun awaitedFailureIsNotReported() {
         engine.runMain(failureHandler = failures) {
-            val child = engine.launchSuspending("child") { throw IllegalStateException("awaited") }
-            assertThrows(IllegalStateException::class.java) { engine.await(child) }
+            val child =
+                engine.kotlin.launchSuspending("child") { throw IllegalStateException("awaited") }
+            assertThrows(IllegalStateException::class.java) { engine.tasks.await(child) }
         }
 
         assertEquals(emptyList<Pair<String, Throwable>>(), failures.reports)
@@ -175,11 +180,11 @@ class EngineSuspendBodyTest {
     fun failureRetrievedBeforeItHappensIsNotReported() {
         engine.runMain(failureHandler = failures) {
             val child =
-                engine.launchSuspending("child") {
+                engine.kotlin.launchSuspending("child") {
                     delay(10)
                     throw IllegalStateException("awaited before it failed")
                 }
-            assertThrows(IllegalStateException::class.java) { engine.await(child) }
+            assertThrows(IllegalStateException::class.java) { engine.tasks.await(child) }
         }
 
         assertEquals(emptyList<Pair<String, Throwable>>(), failures.reports)
@@ -191,9 +196,9 @@ class EngineSuspendBodyTest {
 
         val caught =
             engine.runMain {
-                val child = engine.launchSuspending("child") { throw failure }
+                val child = engine.kotlin.launchSuspending("child") { throw failure }
                 try {
-                    engine.await(child)
+                    engine.tasks.await(child)
                     null
                 } catch (e: IOException) {
                     e
@@ -210,7 +215,7 @@ class EngineSuspendBodyTest {
 
         engine.runMain(cancelLeftovers = true) {
             leftover.set(
-                engine.launchSuspending("leftover") {
+                engine.kotlin.launchSuspending("leftover") {
                     try {
                         delay(10_000)
                     } finally {
@@ -218,7 +223,7 @@ class EngineSuspendBodyTest {
                     }
                 }
             )
-            engine.await(engine.yieldNow())
+            engine.tasks.await(engine.time.yieldNow())
             trail.add("body returned")
         }
 
@@ -236,7 +241,7 @@ class EngineSuspendBodyTest {
 
         engine.runMain(cancelLeftovers = false) {
             leftover.set(
-                engine.launchSuspending("leftover") {
+                engine.kotlin.launchSuspending("leftover") {
                     delay(30)
                     trail.add("leftover finished")
                     "leftover result"
@@ -254,8 +259,8 @@ class EngineSuspendBodyTest {
         val failure = AtomicReference<Throwable>()
 
         engine.runMain {
-            engine.await(
-                engine.launchSuspending(null) {
+            engine.tasks.await(
+                engine.kotlin.launchSuspending(null) {
                     failure.set(runCatching { engine.runMain { "nested" } }.exceptionOrNull())
                 }
             )
@@ -273,10 +278,10 @@ class EngineSuspendBodyTest {
         val failure = AtomicReference<Throwable>()
 
         engine.runMain {
-            engine.await(
-                engine.launchSuspending(null) {
+            engine.tasks.await(
+                engine.kotlin.launchSuspending(null) {
                     failure.set(
-                        runCatching { engine.await(CompletableFuture.completedFuture(1)) }
+                        runCatching { engine.tasks.await(CompletableFuture.completedFuture(1)) }
                             .exceptionOrNull()
                     )
                 }
@@ -295,10 +300,12 @@ class EngineSuspendBodyTest {
         val inner = AtomicReference<Thread>()
 
         engine.runMain {
-            engine.await(
-                engine.launchSuspending("outer") {
+            engine.tasks.await(
+                engine.kotlin.launchSuspending("outer") {
                     outer.set(Thread.currentThread())
-                    engine.launchSuspending("inner") { inner.set(Thread.currentThread()) }.await()
+                    engine.kotlin
+                        .launchSuspending("inner") { inner.set(Thread.currentThread()) }
+                        .await()
                 }
             )
         }

@@ -11,21 +11,21 @@ import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.EnumSource
 
 /**
- * [Engine.taskGroup] (asyncio.TaskGroup) with Java bodies: the group waits for its children, and
+ * [Groups.taskGroup] (asyncio.TaskGroup) with Java bodies: the group waits for its children, and
  * the first failure cancels the rest and becomes the group's.
  *
- * Each behaviour runs over every [BodyThreadKind] this JDK has (virtual threads need JDK 21+).
+ * Each behaviour runs over every [BodyThreads] this JDK has (virtual threads need JDK 21+).
  */
-class EngineTaskGroupTest : JavaBodyTestBase() {
+internal class EngineTaskGroupTest : JavaBodyTestBase() {
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun taskGroupWaitsForItsChildren(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun taskGroupWaitsForItsChildren(kind: BodyThreads) {
         assumeAvailable(kind)
 
         val result =
             engine.runMain(kind) {
                 val group =
-                    engine.taskGroup { scope ->
+                    engine.groups.taskGroup { scope ->
                         Callable {
                             scope.launch(
                                 "child",
@@ -49,14 +49,14 @@ class EngineTaskGroupTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun taskGroupFirstFailureCancelsTheSiblings(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun taskGroupFirstFailureCancelsTheSiblings(kind: BodyThreads) {
         assumeAvailable(kind)
         val sibling = AtomicReference<TaskFuture<*>>()
 
         engine.runMain(kind) {
             val group =
-                engine.taskGroup { scope ->
+                engine.groups.taskGroup { scope ->
                     Callable {
                         sibling.set(
                             scope.launch(
@@ -73,7 +73,7 @@ class EngineTaskGroupTest : JavaBodyTestBase() {
                         scope.launch(
                             "failing",
                             Callable {
-                                await(engine.yieldNow())
+                                await(engine.time.yieldNow())
                                 throw IllegalStateException("first")
                             },
                         )
@@ -88,8 +88,8 @@ class EngineTaskGroupTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun taskGroupFailsWithTheFirstFailureAndLaterOnesSuppressed(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun taskGroupFailsWithTheFirstFailureAndLaterOnesSuppressed(kind: BodyThreads) {
         assumeAvailable(kind)
         val first = IllegalStateException("first")
         val later = IOException("later, in a cancelled sibling's cleanup")
@@ -97,7 +97,7 @@ class EngineTaskGroupTest : JavaBodyTestBase() {
         val caught =
             engine.runMain(kind, failureHandler = failures) {
                 val group =
-                    engine.taskGroup { scope ->
+                    engine.groups.taskGroup { scope ->
                         Callable {
                             scope.launch(
                                 "sibling",
@@ -112,7 +112,7 @@ class EngineTaskGroupTest : JavaBodyTestBase() {
                             scope.launch(
                                 "failing",
                                 Callable {
-                                    await(engine.yieldNow())
+                                    await(engine.time.yieldNow())
                                     throw first
                                 },
                             )
@@ -130,15 +130,15 @@ class EngineTaskGroupTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun taskGroupBodyFailureCancelsTheChildrenAndFailsTheGroup(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun taskGroupBodyFailureCancelsTheChildrenAndFailsTheGroup(kind: BodyThreads) {
         assumeAvailable(kind)
         val failure = IllegalStateException("the group body failed")
 
         val caught =
             engine.runMain(kind) {
                 val group =
-                    engine.taskGroup { scope ->
+                    engine.groups.taskGroup { scope ->
                         Callable {
                             scope.launch(
                                 "child",
@@ -150,7 +150,7 @@ class EngineTaskGroupTest : JavaBodyTestBase() {
                                     }
                                 },
                             )
-                            await(engine.yieldNow())
+                            await(engine.time.yieldNow())
                             throw failure
                         }
                     }
@@ -162,14 +162,14 @@ class EngineTaskGroupTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun taskGroupRefusesLaunchesAfterItFinished(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun taskGroupRefusesLaunchesAfterItFinished(kind: BodyThreads) {
         assumeAvailable(kind)
 
         val e =
             engine.runMain(kind) {
-                val escaped = AtomicReference<Engine.TaskGroupScope>()
-                await(engine.taskGroup { scope -> Callable { escaped.set(scope) } })
+                val escaped = AtomicReference<Groups.TaskGroupScope>()
+                await(engine.groups.taskGroup { scope -> Callable { escaped.set(scope) } })
                 runCatching { escaped.get().launch("late", Callable { "late" }) }.exceptionOrNull()
             }
 

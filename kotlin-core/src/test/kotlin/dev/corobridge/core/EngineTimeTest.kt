@@ -15,26 +15,19 @@ import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.EnumSource
 
 /**
- * Time in Java bodies: [Engine.sleep], [Engine.timeout] (asyncio.timeout) and [Engine.waitFor]
+ * Time in Java bodies: [Time.sleep], [Time.timeout] (asyncio.timeout) and [Time.waitFor]
  * (asyncio.wait_for).
  *
- * Each behaviour runs over every [BodyThreadKind] this JDK has (virtual threads need JDK 21+).
+ * Each behaviour runs over every [BodyThreads] this JDK has (virtual threads need JDK 21+).
  */
-class EngineTimeTest : JavaBodyTestBase() {
+internal class EngineTimeTest : JavaBodyTestBase() {
     private companion object {
         val SECONDS_10 = TimeUnit.SECONDS.toNanos(10)
     }
 
-    @Test
-    fun sleepWithANegativeDurationThrows() {
-        val e = assertThrows(IllegalArgumentException::class.java) { engine.sleep(-1) }
-
-        assertTrue(e.message!!.contains("negative"), e.message)
-    }
-
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun aSleepIsAChildOfTheTaskThatStartedIt(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun aSleepIsAChildOfTheTaskThatStartedIt(kind: BodyThreads) {
         assumeAvailable(kind)
 
         val (sleep, parentDoneEarly) =
@@ -42,9 +35,9 @@ class EngineTimeTest : JavaBodyTestBase() {
                 val started = CompletableFuture<TaskFuture<Void?>>()
                 // Does not await its sleep: a parent still waits for its children, and
                 // cancelling it cancels them.
-                val parent = launch("parent") { started.complete(engine.sleep(SECONDS_10)) }
+                val parent = launch("parent") { started.complete(engine.time.sleep(SECONDS_10)) }
                 val sleep = await(started)
-                engine.yieldNow().let(::await)
+                engine.time.yieldNow().let(::await)
                 val parentDoneEarly = parent.isDone
                 parent.cancel(false)
                 runCatching { await(parent) }
@@ -56,15 +49,15 @@ class EngineTimeTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun aCancelledSleepLeavesNoTimerBehindThatCouldCompleteIt(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun aCancelledSleepLeavesNoTimerBehindThatCouldCompleteIt(kind: BodyThreads) {
         assumeAvailable(kind)
 
         val sleep =
             engine.runMain(kind) {
-                val sleep = engine.sleep(TimeUnit.MILLISECONDS.toNanos(20))
+                val sleep = engine.time.sleep(TimeUnit.MILLISECONDS.toNanos(20))
                 sleep.cancel(false)
-                await(engine.sleep(TimeUnit.MILLISECONDS.toNanos(50)))
+                await(engine.time.sleep(TimeUnit.MILLISECONDS.toNanos(50)))
                 sleep
             }
 
@@ -75,7 +68,7 @@ class EngineTimeTest : JavaBodyTestBase() {
     @Test
     fun aSleepOffTheLoopWakesItsDependentsOnTheDispatcherNotOnTheTimerThread() {
         val wokeOn =
-            engine
+            engine.time
                 .sleep(TimeUnit.MILLISECONDS.toNanos(5))
                 .thenApply { Thread.currentThread().name }
                 .get(5, TimeUnit.SECONDS)
@@ -84,14 +77,14 @@ class EngineTimeTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun timeoutFailsWithTimeoutExceptionAfterTheBodysFinallyRan(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun timeoutFailsWithTimeoutExceptionAfterTheBodysFinallyRan(kind: BodyThreads) {
         assumeAvailable(kind)
 
         val caught =
             engine.runMain(kind) {
                 val limited =
-                    engine.timeout(
+                    engine.time.timeout(
                         TimeUnit.MILLISECONDS.toNanos(20),
                         Callable {
                             try {
@@ -112,14 +105,14 @@ class EngineTimeTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun timeoutReturnsTheValueOfABodyThatFinishesInTime(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun timeoutReturnsTheValueOfABodyThatFinishesInTime(kind: BodyThreads) {
         assumeAvailable(kind)
 
         val result =
             engine.runMain(kind) {
                 await(
-                    engine.timeout(
+                    engine.time.timeout(
                         TimeUnit.SECONDS.toNanos(5),
                         Callable {
                             sleep(1)
@@ -133,15 +126,15 @@ class EngineTimeTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun timeoutWithAZeroLimitRunsTheBodyUntilItsFirstAwait(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun timeoutWithAZeroLimitRunsTheBodyUntilItsFirstAwait(kind: BodyThreads) {
         assumeAvailable(kind)
 
         val caught =
             engine.runMain(kind) {
                 runCatching {
                         await(
-                            engine.timeout(
+                            engine.time.timeout(
                                 0,
                                 Callable {
                                     trail.add("body started")
@@ -158,15 +151,17 @@ class EngineTimeTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun waitForCancelsTheAwaitedTaskOnTimeoutAfterItsCleanup(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun waitForCancelsTheAwaitedTaskOnTimeoutAfterItsCleanup(kind: BodyThreads) {
         assumeAvailable(kind)
         val slow = AtomicReference<TaskFuture<*>>()
 
         val caught =
             engine.runMain(kind) {
                 slow.set(sleeper("slow"))
-                runCatching { await(engine.waitFor(slow.get(), TimeUnit.MILLISECONDS.toNanos(20))) }
+                runCatching {
+                        await(engine.time.waitFor(slow.get(), TimeUnit.MILLISECONDS.toNanos(20)))
+                    }
                     .exceptionOrNull()
                     .also { trail.add("waitFor failed") }
             }
@@ -177,15 +172,18 @@ class EngineTimeTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun waitForTimeoutNamesTheAwaitedTask(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun waitForTimeoutNamesTheAwaitedTask(kind: BodyThreads) {
         assumeAvailable(kind)
 
         val caught =
             engine.runMain(kind) {
                 runCatching {
                         await(
-                            engine.waitFor(sleeper("slow query"), TimeUnit.MILLISECONDS.toNanos(10))
+                            engine.time.waitFor(
+                                sleeper("slow query"),
+                                TimeUnit.MILLISECONDS.toNanos(10),
+                            )
                         )
                     }
                     .exceptionOrNull()
@@ -196,8 +194,8 @@ class EngineTimeTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun waitForReturnsTheValueOfATaskThatFinishesInTime(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun waitForReturnsTheValueOfATaskThatFinishesInTime(kind: BodyThreads) {
         assumeAvailable(kind)
 
         val result =
@@ -207,22 +205,22 @@ class EngineTimeTest : JavaBodyTestBase() {
                         sleep(1)
                         "in time"
                     }
-                await(engine.waitFor(quick, TimeUnit.SECONDS.toNanos(5)))
+                await(engine.time.waitFor(quick, TimeUnit.SECONDS.toNanos(5)))
             }
 
         assertEquals("in time", result)
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun waitForWithAZeroLimitCancelsTheAwaitedTask(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun waitForWithAZeroLimitCancelsTheAwaitedTask(kind: BodyThreads) {
         assumeAvailable(kind)
         val slow = AtomicReference<TaskFuture<*>>()
 
         val caught =
             engine.runMain(kind) {
                 slow.set(sleeper("slow"))
-                runCatching { await(engine.waitFor(slow.get(), 0)) }
+                runCatching { await(engine.time.waitFor(slow.get(), 0)) }
                     .exceptionOrNull()
                     .also { trail.add("waitFor failed") }
             }
@@ -232,14 +230,14 @@ class EngineTimeTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun cancellingAWaitForBeforeItsFirstTurnCancelsTheAwaitedTask(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun cancellingAWaitForBeforeItsFirstTurnCancelsTheAwaitedTask(kind: BodyThreads) {
         assumeAvailable(kind)
         val slow = AtomicReference<TaskFuture<*>>()
 
         engine.runMain(kind) {
             slow.set(sleeper("slow"))
-            val waiting = engine.waitFor(slow.get(), TimeUnit.SECONDS.toNanos(5))
+            val waiting = engine.time.waitFor(slow.get(), TimeUnit.SECONDS.toNanos(5))
             waiting.cancel(false)
             assertThrows(CancellationException::class.java) { await(waiting) }
             trail.add("waitFor cancelled")

@@ -12,10 +12,10 @@ import org.junit.jupiter.params.provider.EnumSource
  * deoptimization, and fails here instead of only in a benchmark.
  */
 @Timeout(20)
-class HotPathShapeTest : JavaBodyTestBase() {
+internal class HotPathShapeTest : JavaBodyTestBase() {
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun aParkedBodyKeepsOnlyTheEnginesAwaitFramesOnItsStack(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun aParkedBodyKeepsOnlyTheEnginesAwaitFramesOnItsStack(kind: BodyThreads) {
         assumeAvailable(kind)
         val never = CompletableFuture<Unit>()
         var bodyThread: Thread? = null
@@ -23,16 +23,16 @@ class HotPathShapeTest : JavaBodyTestBase() {
 
         engine.runMain(kind) {
             val task =
-                engine.launch(
+                engine.tasks.launch(
                     "parked",
                     StatementCallable {
                         bodyThread = Thread.currentThread()
                         await(never)
                     },
                 )
-            await(engine.yieldNow())
+            await(engine.time.yieldNow())
             val thread = bodyThread!!
-            engine
+            engine.threads
                 .toThread {
                     awaitParked(thread)
                     frames =
@@ -43,13 +43,13 @@ class HotPathShapeTest : JavaBodyTestBase() {
                 }
                 .also { await(it) }
             task.cancel(false)
-            engine.awaitNonCancellable(task.handle { _, _ -> null })
+            engine.tasks.awaitNonCancellable(task.handle { _, _ -> null })
         }
 
         // Between the park and the body: JavaBody.await (yieldTurn and parkUntil inlined into
-        // it) and Engine.await, whose private helper is inlined; below the body, JavaBody.run
+        // it) and Tasks.await, whose private helper is inlined; below the body, JavaBody.run
         // (runBody inlined), the thread's entry point itself. Each extra frame stays on every
         // suspended body's stack (measured: ~100 B interpreted per frame, ADR 0009).
-        assertEquals(listOf("JavaBody.await", "Engine.await", "JavaBody.run"), frames)
+        assertEquals(listOf("JavaBody.await", "Tasks.await", "JavaBody.run"), frames)
     }
 }

@@ -19,12 +19,12 @@ abstract class JavaBodyTestBase {
     protected val failures = ReportedFailures()
 
     protected fun <T> launch(name: String?, body: () -> T): TaskFuture<T> =
-        engine.launch(name, Callable { body() })
+        engine.tasks.launch(name, Callable { body() })
 
-    protected fun <T> await(future: CompletableFuture<T>): T = engine.await(future)
+    protected fun <T> await(future: CompletableFuture<T>): T = engine.tasks.await(future)
 
     protected fun sleep(millis: Long) {
-        await(engine.sleep(TimeUnit.MILLISECONDS.toNanos(millis)))
+        await(engine.time.sleep(TimeUnit.MILLISECONDS.toNanos(millis)))
     }
 
     /** A body that sleeps (practically) forever and records its cleanup under [name]. */

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout
 // a stuck test out.
 @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LoopDispatcherTest {
-    private val loop = LoopDispatcher()
+    private val loop = LoopDispatcher.create()
     private val trail = Trail()
 
     private fun dispatch(block: () -> Unit) =
@@ -250,7 +250,7 @@ class LoopDispatcherTest {
     @Test
     fun twoThreadsRunningTheLoopAtOnceRunOneAndRefuseTheOtherAtOnce() {
         repeat(Integer.getInteger("corobridge.races", 300)) { race ->
-            val loop = LoopDispatcher()
+            val loop = LoopDispatcher.create()
             val job = Job()
             val arrived = AtomicInteger()
             val outcomes = CopyOnWriteArrayList<String>()

@@ -22,10 +22,10 @@ import org.junit.jupiter.params.provider.EnumSource
  * must either finish or see its cancellation and run its `finally`.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class RunPermitTest : JavaBodyTestBase() {
+internal class RunPermitTest : JavaBodyTestBase() {
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun bodiesAndKotlinStepsRunOneAtATimeThroughMixedAwaitsAndCancellations(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun bodiesAndKotlinStepsRunOneAtATimeThroughMixedAwaitsAndCancellations(kind: BodyThreads) {
         assumeAvailable(kind)
         runLoops(kind, loops = 1, bodies = 200)
     }
@@ -33,13 +33,13 @@ class RunPermitTest : JavaBodyTestBase() {
     /** Heavy: runs in the `stress` profile (`mvn -B verify -Pstress`). */
     @Tag("stress")
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun permitSurvivesManyLoopsOfThem(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun permitSurvivesManyLoopsOfThem(kind: BodyThreads) {
         assumeAvailable(kind)
         runLoops(kind, loops = 40, bodies = 400)
     }
 
-    private fun runLoops(kind: BodyThreadKind, loops: Int, bodies: Int) {
+    private fun runLoops(kind: BodyThreads, loops: Int, bodies: Int) {
         val foreign = Executors.newScheduledThreadPool(2)
         try {
             repeat(loops) { loop -> runOneLoop(kind, foreign, seed = loop.toLong(), bodies) }
@@ -49,7 +49,7 @@ class RunPermitTest : JavaBodyTestBase() {
     }
 
     private fun runOneLoop(
-        kind: BodyThreadKind,
+        kind: BodyThreads,
         foreign: java.util.concurrent.ScheduledExecutorService,
         seed: Long,
         bodies: Int,
@@ -79,7 +79,7 @@ class RunPermitTest : JavaBodyTestBase() {
                             for (action in plan) {
                                 step()
                                 when (action) {
-                                    0 -> await(engine.yieldNow())
+                                    0 -> await(engine.time.yieldNow())
                                     1 -> sleep((i % 3).toLong())
                                     2 -> earlier?.let { runCatching { await(it) } }
                                     3 -> {
@@ -95,7 +95,7 @@ class RunPermitTest : JavaBodyTestBase() {
                                     5 ->
                                         runCatching {
                                                 await(
-                                                    engine.timeout(
+                                                    engine.time.timeout(
                                                         TimeUnit.MICROSECONDS.toNanos(500),
                                                         java.util.concurrent.Callable { sleep(1) },
                                                     )
@@ -105,7 +105,7 @@ class RunPermitTest : JavaBodyTestBase() {
                                             ?.let { if (it !is TimeoutException) throw it }
                                     else ->
                                         await(
-                                            engine.launchSuspending(null) {
+                                            engine.kotlin.launchSuspending(null) {
                                                 step()
                                                 kotlinx.coroutines.yield()
                                                 step()

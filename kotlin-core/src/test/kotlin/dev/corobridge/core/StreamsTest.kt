@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource
  * Kotlin flows iterated from direct-style Java bodies, and Java generators collected as flows by
  * Kotlin code.
  */
-class StreamsTest : JavaBodyTestBase() {
+internal class StreamsTest : JavaBodyTestBase() {
     /** `flow { emit(1); delay(10); emit(2) }`, recording its cleanup. */
     private fun kotlinFlow(): Flow<Int> =
         flow {
@@ -35,8 +35,8 @@ class StreamsTest : JavaBodyTestBase() {
             .onCompletion { trail.add("onCompletion") }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun kotlinFlowIsIteratedFromAJavaBody(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun kotlinFlowIsIteratedFromAJavaBody(kind: BodyThreads) {
         assumeAvailable(kind)
 
         engine.runMain(kind) { trail.add("got ${Streams.toList(kotlinFlow())}") }
@@ -45,8 +45,8 @@ class StreamsTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun closingAfterAnEarlyBreakRunsTheFlowsFinallyAndOnCompletion(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun closingAfterAnEarlyBreakRunsTheFlowsFinallyAndOnCompletion(kind: BodyThreads) {
         assumeAvailable(kind)
 
         engine.runMain(kind) {
@@ -67,8 +67,8 @@ class StreamsTest : JavaBodyTestBase() {
     }
 
     @ParameterizedTest
-    @EnumSource(BodyThreadKind::class)
-    fun anAbandonedFlowIsCancelledWhenTheIteratingBodyReturns(kind: BodyThreadKind) {
+    @EnumSource(BodyThreads::class)
+    fun anAbandonedFlowIsCancelledWhenTheIteratingBodyReturns(kind: BodyThreads) {
         assumeAvailable(kind)
 
         engine.runMain(kind) {

@@ -64,15 +64,22 @@ class ReportedFailures : BiConsumer<String, Throwable> {
  * where ReportCheck fails the test unless it takes them.
  */
 internal fun <T> Engine.runMain(
-    threads: BodyThreadKind = BodyThreadKind.PLATFORM,
+    threads: BodyThreads = BodyThreads.PLATFORM,
     cancelLeftovers: Boolean = true,
     failureHandler: BiConsumer<String, Throwable> = FailureReports.LOG,
     body: () -> T,
-): T = runLoop(LoopDispatcher(), threads, cancelLeftovers, failureHandler, Callable { body() })
+): T =
+    loops.runLoop(
+        LoopDispatcher.create(),
+        threads == BodyThreads.VIRTUAL,
+        cancelLeftovers,
+        failureHandler,
+        Callable { body() },
+    )
 
 /** Skips the current test when [kind] cannot run on this JDK (virtual threads need JDK 21+). */
-internal fun assumeAvailable(kind: BodyThreadKind) {
-    assumeTrue(kind != BodyThreadKind.VIRTUAL || BodyThreadKind.virtualAvailable) {
+internal fun assumeAvailable(kind: BodyThreads) {
+    assumeTrue(kind != BodyThreads.VIRTUAL || BodyThreads.virtualAvailable) {
         "virtual threads need JDK 21+"
     }
 }

@@ -150,7 +150,9 @@ class InteropTest {
         val engine = dev.corobridge.core.Engine.forTests { dev.corobridge.core.PlainTask<Any?>() }
         val error =
             assertThrows(IllegalStateException::class.java) {
-                engine.await(CompletableFuture.completedFuture(1)) // what Java's Task.await() calls
+                engine.tasks.await(
+                    CompletableFuture.completedFuture(1)
+                ) // what Java's Task.await() calls
             }
         assertTrue(error.message!!.contains("awaitOwned()"), error.message)
     }

@@ -1,6 +1,6 @@
 package dev.corobridge.testing
 
-import dev.corobridge.core.BodyThreadKind
+import dev.corobridge.core.BodyThreads
 import dev.corobridge.core.runMain
 import dev.corobridge.core.testEngine
 import java.util.concurrent.Callable
@@ -92,10 +92,13 @@ class ReportCheckTest {
     private companion object {
         fun forgetAFailure() {
             val engine = testEngine()
-            engine.runMain(BodyThreadKind.PLATFORM) {
-                engine.launch("forgotten", Callable { throw IllegalStateException("forgotten") })
-                engine.await(
-                    engine.yieldNow()
+            engine.runMain(BodyThreads.PLATFORM) {
+                engine.tasks.launch(
+                    "forgotten",
+                    Callable { throw IllegalStateException("forgotten") },
+                )
+                engine.tasks.await(
+                    engine.time.yieldNow()
                 ) // it fails (rather than being cancelled as a leftover)
             }
         }

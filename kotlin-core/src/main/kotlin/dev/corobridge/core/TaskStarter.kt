@@ -1,0 +1,87 @@
+package dev.corobridge.core
+
+import java.util.concurrent.Callable
+import java.util.function.Supplier
+import kotlin.coroutines.CoroutineContext
+import kotlinx.coroutines.CoroutineName
+import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.DelicateCoroutinesApi
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.InternalCoroutinesApi
+
+/**
+ * How every room of the [Engine] starts a task: where it belongs, what its future is (the facade's
+ * `Task`, made by [newFuture]) and what its context carries.
+ */
+@OptIn(InternalCoroutinesApi::class, DelicateCoroutinesApi::class)
+internal class TaskStarter(private val newFuture: Supplier<out TaskFuture<*>>) {
+    private val background: CoroutineContext =
+        Dispatchers.Default +
+            TaskEnvironment(exclusive = false, BodyThreads.preferred(), reports = null, newFuture)
+
+    /** The environment of a loop's tasks. */
+    fun environment(exclusive: Boolean, threads: BodyThreads, reports: FailureReports) =
+        TaskEnvironment(exclusive, threads, reports, newFuture)
+
+    /**
+     * Where a new task belongs: the calling Java body's task; else, for Kotlin code running on an
+     * event loop, the loop's main task; else the background dispatcher.
+     */
+    fun currentContext(): CoroutineContext =
+        JavaBody.current()?.launchContext ?: LoopDispatcher.running()?.main?.context ?: background
+
+    @Suppress("UNCHECKED_CAST")
+    fun <T> newTask(name: String?): TaskFuture<T> =
+        (newFuture.get() as TaskFuture<T>).also { if (name != null) it.setName(name) }
+
+    /** The context of a new task under [parent]: its name, and the context carriers' values. */
+    fun taskContext(parent: CoroutineContext, name: String?): CoroutineContext {
+        var context = if (name == null) parent else parent + CoroutineName(name)
+        ContextCarriers.capture()?.let { context += it }
+        return context
+    }
+
+    /** Starts a Java body as a task; see [JavaBody.launch] for [runsIfItsDeadlinePassed]. */
+    fun <T> startBody(
+        parent: CoroutineContext,
+        name: String?,
+        body: Callable<T>,
+        deadlineNanos: Long = NO_DEADLINE,
+        subject: String = "",
+        runsIfItsDeadlinePassed: Boolean = false,
+    ): TaskFuture<T> {
+        val future = newTask<T>(name)
+        val task = JavaBody(taskContext(parent, name), future)
+        if (deadlineNanos != NO_DEADLINE) task.startDeadline(deadlineNanos, subject)
+        task.launch(body, runsIfItsDeadlinePassed)
+        return future
+    }
+
+    /**
+     * Starts a Kotlin block as a task. With [runsEvenIfCancelledEarly] a block that must react to
+     * its own cancellation (cancel what it waits for) still gets its first turn when cancelled
+     * before it.
+     */
+    fun <T> start(
+        parent: CoroutineContext,
+        name: String?,
+        deadlineNanos: Long = NO_DEADLINE,
+        subject: String = "",
+        runsEvenIfCancelledEarly: Boolean = false,
+        block: suspend TaskCoroutine<T>.() -> T,
+    ): TaskFuture<T> {
+        val future = newTask<T>(name)
+        val coroutine = TaskCoroutine(taskContext(parent, name), future)
+        if (deadlineNanos != NO_DEADLINE) coroutine.startDeadline(deadlineNanos, subject)
+        coroutine.start(
+            if (runsEvenIfCancelledEarly) CoroutineStart.ATOMIC else CoroutineStart.DEFAULT,
+            coroutine,
+            block,
+        )
+        return future
+    }
+
+    companion object {
+        const val NO_DEADLINE = -1L
+    }
+}
