@@ -2,26 +2,12 @@ package dev.corobridge;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import javax.tools.Diagnostic;
-import javax.tools.DiagnosticCollector;
-import javax.tools.JavaCompiler;
-import javax.tools.JavaFileObject;
-import javax.tools.SimpleJavaFileObject;
-import javax.tools.ToolProvider;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -252,52 +238,8 @@ class AsyncCloseableTest {
             }
             """;
 
-    /**
-     * Compiles {@code source} as a user would, against this module, and returns the diagnostics.
-     */
-    private static List<String> compileAsAUser(String source) throws Exception {
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        var diagnostics = new DiagnosticCollector<JavaFileObject>();
-        var output = Files.createTempDirectory("user-code");
-        try {
-            String classPath =
-                    Stream.of(
-                                    AsyncCloseable.class,
-                                    dev.corobridge.core.Engine.class,
-                                    kotlin.Unit.class,
-                                    kotlinx.coroutines.Job.class,
-                                    Nullable.class)
-                            .map(c -> c.getProtectionDomain().getCodeSource().getLocation())
-                            .map(url -> Path.of(URI.create(url.toString())).toString())
-                            .distinct()
-                            .collect(Collectors.joining(File.pathSeparator));
-            var file =
-                    new SimpleJavaFileObject(
-                            URI.create("string:///UserCode.java"), JavaFileObject.Kind.SOURCE) {
-                        @Override
-                        public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-                            return source;
-                        }
-                    };
-            var options =
-                    List.of(
-                            "-Xlint:try",
-                            "-Werror",
-                            "-proc:none",
-                            "-classpath",
-                            classPath,
-                            "-d",
-                            output.toString());
-            javac.getTask(null, null, diagnostics, options, null, List.of(file)).call();
-            return diagnostics.getDiagnostics().stream()
-                    .filter(d -> d.getKind() != Diagnostic.Kind.NOTE)
-                    .map(d -> d.getLineNumber() + ": " + d.getMessage(Locale.ROOT))
-                    .toList();
-        } finally {
-            try (var files = Files.walk(output)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
+    private static List<String> compileAsAUser(String source) {
+        return UserCode.compile(List.of("-Xlint:try", "-Werror"), source);
     }
 
     @Test

@@ -3,18 +3,11 @@ package dev.corobridge;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.corobridge.core.Engine;
-import java.io.File;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import javax.tools.DiagnosticCollector;
-import javax.tools.JavaFileObject;
-import javax.tools.SimpleJavaFileObject;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -102,32 +95,7 @@ class SealedApiTest {
         assertEquals(List.of(), diagnostics);
     }
 
-    /** Compiles one source file against the test's class path; returns the error messages. */
     private static List<String> compile(String... lines) {
-        var source =
-                new SimpleJavaFileObject(
-                        URI.create("string:///Snippet.java"), JavaFileObject.Kind.SOURCE) {
-                    @Override
-                    public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-                        return String.join("\n", lines);
-                    }
-                };
-        var compiler = ToolProvider.getSystemJavaCompiler();
-        var collected = new DiagnosticCollector<JavaFileObject>();
-        var output = new File(System.getProperty("java.io.tmpdir"), "corobridge-sealed-api");
-        output.mkdirs();
-        var options =
-                List.of(
-                        "-classpath",
-                        System.getProperty("java.class.path"),
-                        "-d",
-                        output.getPath(),
-                        "-proc:none");
-        var files = compiler.getStandardFileManager(collected, null, StandardCharsets.UTF_8);
-        compiler.getTask(null, files, collected, options, null, List.of(source)).call();
-        return collected.getDiagnostics().stream()
-                .filter(d -> d.getKind() == javax.tools.Diagnostic.Kind.ERROR)
-                .map(d -> d.getMessage(null))
-                .toList();
+        return UserCode.compile(List.of(), String.join("\n", lines));
     }
 }
