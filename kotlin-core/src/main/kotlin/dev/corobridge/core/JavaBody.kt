@@ -223,7 +223,8 @@ internal class JavaBody<T>(
 
     // --- the body thread
 
-    @Suppress("NOTHING_TO_INLINE") // inline: the body's stack starts in [run]
+    // Invariant: inline, so that the body's stack starts in [run] (HotPathShapeTest).
+    @Suppress("NOTHING_TO_INLINE")
     private inline fun runBody() {
         val thread = Thread.currentThread()
         bodyThread = thread
@@ -288,6 +289,7 @@ internal class JavaBody<T>(
      * this thread does the driver's part and then runs the loop while it holds the permit. Inline,
      * like [parkUntil]: no frame of its own on a suspended body's stack.
      */
+    // Invariant: inline into [await], no frame of its own (HotPathShapeTest).
     @Suppress("NOTHING_TO_INLINE")
     private inline fun yieldTurn() {
         turn = DRIVER
@@ -328,6 +330,8 @@ internal class JavaBody<T>(
      * deoptimizations for 100k bodies woken together when the two checks were one). Inline: each
      * frame between the body's await and its park is stack that every suspended body keeps.
      */
+    // Invariants: inline (HotPathShapeTest); the re-check after a wake-up stays a bytecode of its
+    // own (measured with -Xlog:deoptimization; no test can see it, ADR 0009).
     @Suppress("NOTHING_TO_INLINE")
     private inline fun parkUntil(expected: Int) {
         if (turn == expected) return

@@ -76,7 +76,7 @@ class Reports internal constructor() {
 }
 
 /** The process-wide capture: a handler on the engine's logger and the default uncaught handler. */
-internal object Capture {
+object Capture {
     private val captured = ConcurrentLinkedQueue<Report>()
     // Held strongly: java.util.logging keeps loggers only weakly, and with them their handlers.
     private val logger: Logger = Logger.getLogger("dev.corobridge")
