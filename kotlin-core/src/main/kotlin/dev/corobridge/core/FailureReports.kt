@@ -56,6 +56,17 @@ public class FailureReports internal constructor() {
         }
 
         /**
+         * Keeps [failure], the failure of the cleanup of cancelled [task], for its awaiters. It is
+         * recorded already unless a task group took it over (the group reports it).
+         */
+        @JvmSynthetic
+        internal fun keepCleanupFailure(task: TaskFuture<*>, failure: Throwable) {
+            if (task.failureRecord?.exception === failure) return
+            task.failureRecord =
+                FailureRecord(task.name(), failure, isCleanup = true).apply { retrieved = true }
+        }
+
+        /**
          * Records [exception], the failure of [task], for reporting unless retrieved. With
          * [isCleanup], the task's future had been cancelled before its work failed: only a reader
          * of the settled task (await, gather) retrieves that failure.

@@ -41,7 +41,7 @@ internal open class TaskCoroutine<T>(
         // Cancelled (or completed by hand) before the work ended, and the work then failed: its
         // cleanup's failure, which an await of the task gives, as in asyncio.
         if (!future.settleExceptionally(failure) && failure !is CancellationException)
-            future.cleanupFailure = failure
+            FailureReports.keepCleanupFailure(future, failure)
     }
 
     override fun childCancelled(cause: Throwable): Boolean =
@@ -55,12 +55,12 @@ internal open class TaskCoroutine<T>(
         return true
     }
 
-    /** Set when this task's own deadline passed (not a parent's). */
-    @Volatile private var ownDeadline: DeadlineExceeded? = null
-
-    /** True when this task was cancelled, first of all, by its own deadline. */
+    /**
+     * True when this task was cancelled, first of all, by its own deadline (not a parent's). Read
+     * from the cause, not kept in a field: every task would pay for one.
+     */
     fun cancelledByOwnDeadline(): Boolean =
-        ownDeadline.let { it != null && getCancellationException() === it }
+        (getCancellationException() as? DeadlineExceeded)?.owner === this
 
     /**
      * Fails this task with [cause], which need not be a cancellation, as a failed child would;
@@ -85,11 +85,7 @@ internal open class TaskCoroutine<T>(
      * one).
      */
     fun startDeadline(nanos: Long, subject: String) {
-        val expire = Runnable {
-            val exceeded = DeadlineExceeded(nanos, subject)
-            ownDeadline = exceeded
-            cancel(exceeded)
-        }
+        val expire = Runnable { cancel(DeadlineExceeded(nanos, subject, owner = this)) }
         val dispatcher = context[ContinuationInterceptor]
         val handle: DisposableHandle =
             if (dispatcher is LoopDispatcher) dispatcher.scheduleNanos(nanos, expire)
@@ -99,7 +95,7 @@ internal open class TaskCoroutine<T>(
 }
 
 /** The cancellation cause of a task whose deadline passed. */
-internal class DeadlineExceeded(nanos: Long, subject: String) :
+internal class DeadlineExceeded(nanos: Long, subject: String, val owner: TaskCoroutine<*>) :
     CancellationException("$subject did not finish within ${describeNanos(nanos)}") {
     fun toTimeoutException(): TimeoutException = TimeoutException(message)
 }

@@ -23,7 +23,8 @@ import kotlinx.coroutines.CoroutineName
 public abstract class TaskFuture<T> protected constructor() : CompletableFuture<T>() {
     @get:JvmSynthetic @set:JvmSynthetic @Volatile internal var coroutine: TaskCoroutine<T>? = null
     @Volatile private var name: String? = null
-    @Volatile private var source: TaskFuture<*>? = null // the task a dependent stage derives from
+    /** For a dependent stage: what it derives from; null for a task. */
+    @Volatile private var derivation: Derivation? = null
 
     /**
      * True once someone asked for the outcome (await, join, get, gather, a dependent stage): a
@@ -41,12 +42,12 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
 
     /**
      * What the coroutine failed with after this future was already cancelled: asyncio's `await t`
-     * of a task whose cleanup raised gives that exception, and so does [outcome].
+     * of a task whose cleanup raised gives that exception, and so does [outcome]. Kept in the
+     * failure record, not a field of its own: every task would pay for it (memory per task is a
+     * measured target, docs/benchmarks.md).
      */
-    @get:JvmSynthetic @set:JvmSynthetic @Volatile internal var cleanupFailure: Throwable? = null
-
-    /** A dependent stage's own failure goes to these reports: its source task's loop. */
-    @Volatile private var dependentReports: FailureReports? = null
+    private val cleanupFailure: Throwable?
+        get() = failureRecord?.takeIf { it.isCleanup }?.exception
 
     /** An action given to `whenComplete` received this future's failure. */
     @Volatile private var failureSeen = false
@@ -112,7 +113,7 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
         val cancellation = CancellationException("Task '${name()}' was cancelled")
         if (!super.completeExceptionally(cancellation)) return isCancelled
         val coroutine = coroutine
-        if (coroutine != null) coroutine.cancel(cancellation) else source?.cancel(false)
+        if (coroutine != null) coroutine.cancel(cancellation) else derivation?.source?.cancel(false)
         return true
     }
 
@@ -183,9 +184,11 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
             return dependent
         }
         markRetrieved()
-        dependent.source = this
-        dependent.dependentReports =
-            coroutine?.context?.get(TaskEnvironment)?.reports ?: dependentReports
+        dependent.derivation =
+            Derivation(
+                this,
+                coroutine?.context?.get(TaskEnvironment)?.reports ?: derivation?.reports,
+            )
         dependent.whenCompleteUnwatched { _, failure ->
             if (failure != null) dependent.dependentFailed(unwrapFutureException(failure))
         }
@@ -194,10 +197,11 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
 
     private fun dependentFailed(failure: Throwable) {
         if (failure is CancellationException) return // whoever cancelled it knows
-        val source = source
+        val derivation = derivation
+        val source = derivation?.source
         // `whenComplete` passes its source's failure on to an action that has seen it.
         if (source != null && source.failureSeen && failure === source.failureNow()) return
-        FailureReports.record(dependentReports, this, failure, isCleanup = false)
+        FailureReports.record(derivation?.reports, this, failure, isCleanup = false)
     }
 
     private fun failureNow(): Throwable? =
@@ -263,7 +267,7 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
 
     /** The event loop this task runs on, or null. */
     private fun loop(): LoopDispatcher? {
-        val coroutine = coroutine ?: return source?.loop()
+        val coroutine = coroutine ?: return derivation?.source?.loop()
         return coroutine.context[ContinuationInterceptor] as? LoopDispatcher
     }
 
@@ -291,6 +295,12 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
         private val NEXT_ID = AtomicLong()
     }
 }
+
+/**
+ * What a dependent stage derives from: [source], whose cancellation it passes on, and the [reports]
+ * of the loop its own failure goes to. One object, and only for stages.
+ */
+private class Derivation(val source: TaskFuture<*>, val reports: FailureReports?)
 
 /** Set while the engine registers a callback of its own: it is no stage to watch for failures. */
 private val WATCHING = ThreadLocal<Boolean>()
