@@ -37,6 +37,12 @@ public class StreamCursor<T> internal constructor(private val flow: Flow<T>) : A
     private var finished = false
 
     /**
+     * The stream's failure when no request was waiting for it (it came between two elements): every
+     * later request gets it instead of "the stream was stopped".
+     */
+    @Volatile private var failure: Throwable? = null
+
+    /**
      * Awaits the next element inside a task body; false at the end of the stream. Rethrows the
      * stream's own exception (checked ones too, undeclared), and `CancellationException` if the
      * iterating task is cancelled meanwhile.
@@ -47,7 +53,7 @@ public class StreamCursor<T> internal constructor(private val flow: Flow<T>) : A
         val body = JavaBody.current() ?: throw IllegalStateException(Streams.ITERATE_OUTSIDE_TASK)
         if (producer == null) start(body)
         val reply = CompletableFuture<Any?>()
-        if (requests.trySend(reply).isFailure) reply.complete(Failed(stopped()))
+        if (requests.trySend(reply).isFailure) reply.complete(Failed(failure ?: stopped()))
         try {
             body.await(reply)
         } catch (e: CancellationException) {
@@ -126,11 +132,11 @@ public class StreamCursor<T> internal constructor(private val flow: Flow<T>) : A
             // Our own cancellation ends the producer; anything else (a CancellationException
             // thrown by the stream's code included) is the stream's failure, for the consumer.
             if (e is CancellationException && !currentCoroutineContext().isActive) throw e
-            pending?.complete(Failed(e))
+            if (pending == null) failure = e else pending?.complete(Failed(e))
         } finally {
             // Nobody may wait for a reply that will never come.
             requests.close()
-            val cancelled = Failed(stopped())
+            val cancelled = Failed(failure ?: stopped())
             pending?.complete(cancelled)
             while (true) requests.tryReceive().getOrNull()?.complete(cancelled) ?: break
         }

@@ -3,15 +3,19 @@ package dev.corobridge.core
 import java.io.IOException
 import java.util.concurrent.Callable
 import java.util.function.Function
+import kotlinx.coroutines.channels.awaitClose
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.channelFlow
 import kotlinx.coroutines.flow.flow
 import kotlinx.coroutines.flow.onCompletion
 import kotlinx.coroutines.flow.toList
+import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertSame
 import org.junit.jupiter.api.Assertions.assertThrows
+import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.EnumSource
@@ -120,5 +124,35 @@ internal class StreamsTest : JavaBodyTestBase() {
         val thrown = assertThrows(IOException::class.java) { runBlocking { generator.toList() } }
 
         assertSame(failure, thrown)
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreads::class)
+    fun aFailureThatStopsTheStreamBetweenElementsReachesTheConsumer(kind: BodyThreads) {
+        assumeAvailable(kind)
+        val childFailed = IOException("child failed")
+        // The failure comes from a coroutine of the stream's own, while the consumer works between
+        // two elements and nothing is waiting for the next one.
+        val failing = channelFlow {
+            send(1)
+            launch {
+                delay(5)
+                throw childFailed
+            }
+            awaitClose()
+        }
+
+        val caught =
+            engine.runMain(kind) {
+                val cursor = Streams.iterate(failing)
+                trail.add("got ${cursor.next()}")
+                sleep(100)
+                assertThrows(IOException::class.java) { cursor.hasNext() }
+            }
+
+        // channelFlow rethrows its child's failure through its own scope; with assertions on (as in
+        // tests) kotlinx's stack-trace recovery hands on a copy whose cause is the original.
+        assertTrue(caught === childFailed || caught.cause === childFailed, "$caught")
+        assertEquals(listOf("got 1"), trail.events())
     }
 }
