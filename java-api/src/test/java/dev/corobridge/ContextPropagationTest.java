@@ -239,43 +239,36 @@ class ContextPropagationTest {
     // SEPARATE_THREAD: a run that hangs does not answer an interrupt.
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aRestoreThatThrowsFailsAKotlinTask() throws Exception {
-        var failure = new IllegalStateException("restore failed");
-        var service = new KotlinService();
-        try (var carrier = new FailingCarrier()) {
-            String result =
-                    Async.run(
-                            () -> {
-                                Task<Integer> kotlin = Async.suspending(c -> service.delayed(1, c));
-                                carrier.restoreFails.set(failure); // before its first step
-                                try {
-                                    assertSame(
-                                            failure, assertThrows(Exception.class, kotlin::await));
-                                } finally {
-                                    carrier.restoreFails.set(null);
-                                }
-                                return "parent went on";
-                            });
-            assertEquals("parent went on", result);
-        }
+        assertFailsAKotlinTask(carrier -> carrier.restoreFails);
     }
 
     @Test
     // SEPARATE_THREAD: a run that hangs does not answer an interrupt.
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aCaptureThatThrowsWhileInstallingFailsAKotlinTask() throws Exception {
-        var failure = new IllegalStateException("capture failed");
+        assertFailsAKotlinTask(carrier -> carrier.captureFails);
+    }
+
+    /**
+     * Makes the carrier's {@code side} throw before a Kotlin task's first step: awaiting that task
+     * rethrows the carrier's exception, and its parent goes on.
+     */
+    private static void assertFailsAKotlinTask(
+            java.util.function.Function<FailingCarrier, AtomicReference<RuntimeException>> side)
+            throws Exception {
+        var failure = new IllegalStateException("carrier failed");
         var service = new KotlinService();
         try (var carrier = new FailingCarrier()) {
             String result =
                     Async.run(
                             () -> {
                                 Task<Integer> kotlin = Async.suspending(c -> service.delayed(1, c));
-                                carrier.captureFails.set(failure); // before its first step
+                                side.apply(carrier).set(failure); // before its first step
                                 try {
                                     assertSame(
                                             failure, assertThrows(Exception.class, kotlin::await));
                                 } finally {
-                                    carrier.captureFails.set(null);
+                                    side.apply(carrier).set(null);
                                 }
                                 return "parent went on";
                             });

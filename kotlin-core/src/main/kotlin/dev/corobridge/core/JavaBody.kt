@@ -62,11 +62,8 @@ internal class JavaBody<T>(
     private var bodyThreadStarted = false
 
     /** The loop whose run permit this body takes turns with; null on a parallel dispatcher. */
-    private var loop: LoopDispatcher? = null
-
-    /** The loop whose run permit this body takes turns with; null on a parallel dispatcher. */
-    val eventLoop: LoopDispatcher?
-        get() = loop
+    var loop: LoopDispatcher? = null
+        private set
 
     @Volatile private var turn = DRIVER
     private var bodyThread: Thread? = null
@@ -259,12 +256,10 @@ internal class JavaBody<T>(
      * try-with-resources leaves it when closing fails during cancellation, failed in its cleanup:
      * the task fails with that failure, as asyncio's `async with` raises what `__aexit__` raised.
      */
-    private fun failureOfCleanup(e: Throwable): Throwable? {
-        if (e !is CancellationException) return null
-        val suppressed = e.suppressed
-        if (suppressed.isEmpty()) return null
-        return suppressed.firstOrNull { it !is CancellationException && it !is AwaitedAt }
-    }
+    private fun failureOfCleanup(e: Throwable): Throwable? =
+        (e as? CancellationException)?.suppressed?.firstOrNull {
+            it !is CancellationException && it !is AwaitedAt
+        }
 
     /**
      * Called on the body thread by `await()`: waits for [target] to settle while the loop runs

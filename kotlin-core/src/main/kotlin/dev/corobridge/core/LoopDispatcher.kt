@@ -77,7 +77,8 @@ public class LoopDispatcher private constructor() : CoroutineDispatcher(), Delay
      * Runs the loop on the calling thread until [job] is complete. An interrupt of that thread
      * calls [onInterrupt] (which should cancel [job]) and is restored when the loop returns.
      */
-    public fun runUntilComplete(job: Job, onInterrupt: Runnable = Runnable { job.cancel() }) {
+    @JvmSynthetic
+    internal fun runUntilComplete(job: Job, onInterrupt: Runnable = Runnable { job.cancel() }) {
         claim()
         try {
             runClaimed(job, onInterrupt)

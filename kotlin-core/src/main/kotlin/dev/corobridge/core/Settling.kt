@@ -139,16 +139,6 @@ internal object PlainFutureCallbacks {
         return registration
     }
 
-    private fun CompletableFuture<*>.failureNow(): Throwable? =
-        if (!isCompletedExceptionally) null
-        else
-            try {
-                getNow(null)
-                null
-            } catch (e: Throwable) {
-                unwrapFutureException(e)
-            }
-
     private class Hub : java.util.function.BiConsumer<Any?, Throwable?> {
         private var waiting: LinkedHashSet<Registration>? = LinkedHashSet() // null once fired
 

@@ -204,14 +204,6 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
         FailureReports.record(derivation?.reports, this, failure, isCleanup = false)
     }
 
-    private fun failureNow(): Throwable? =
-        try {
-            getNow(null)
-            null
-        } catch (e: Throwable) {
-            unwrapFutureException(e)
-        }
-
     override fun whenComplete(action: BiConsumer<in T, in Throwable>): CompletableFuture<T> {
         if (WATCHING.get() == true) return super.whenComplete(action)
         return super.whenComplete(seeing(action))
@@ -257,7 +249,7 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
      */
     private fun refuseToBlockOwnLoop(verb: String) {
         if (isDone) return
-        val running = JavaBody.current()?.eventLoop ?: LoopDispatcher.running() ?: return
+        val running = JavaBody.current()?.loop ?: LoopDispatcher.running() ?: return
         if (loop() !== running) return
         throw IllegalStateException(
             "$verb on Task '${name()}' inside a task of the same event loop would block that loop forever: " +
@@ -338,6 +330,21 @@ public fun <T> CompletableFuture<T>.outcome(): T {
         return getNow(null) as T
     } catch (e: Throwable) {
         throw unwrapFutureException(e)
+    }
+}
+
+/**
+ * The exception of a future that completed exceptionally, unwrapped, without counting as retrieving
+ * it; null if it has not failed (yet).
+ */
+@JvmSynthetic
+internal fun CompletableFuture<*>.failureNow(): Throwable? {
+    if (!isCompletedExceptionally) return null
+    return try {
+        getNow(null)
+        null
+    } catch (e: Throwable) {
+        unwrapFutureException(e)
     }
 }
 
