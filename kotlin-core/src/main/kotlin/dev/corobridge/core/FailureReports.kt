@@ -61,7 +61,15 @@ public class FailureReports internal constructor() {
          */
         @JvmSynthetic
         internal fun keepCleanupFailure(task: TaskFuture<*>, failure: Throwable) {
-            if (task.failureRecord?.exception === failure) return
+            val record = task.failureRecord
+            if (record != null && record.exception === failure) {
+                // Recorded as an ordinary failure an instant before cancel() completed the future
+                // (the work failed and the task was cancelled at the same time): it is the
+                // cleanup's.
+                record.isCleanup = true
+                record.retrieved = task.cleanupRetrieved
+                return
+            }
             task.failureRecord =
                 FailureRecord(task.name(), failure, isCleanup = true).apply { retrieved = true }
         }
@@ -95,7 +103,7 @@ public class FailureReports internal constructor() {
 internal class FailureRecord(
     val taskName: String,
     val exception: Throwable,
-    val isCleanup: Boolean,
+    @Volatile var isCleanup: Boolean,
 ) {
     @Volatile var retrieved = false
 }
