@@ -235,7 +235,25 @@ class AsyncioParityTest {
                     out.add("main returns");
                 });
         out.add("run returned");
-        assertParity("leftovers.py", LEFTOVERS, out.events());
+        assertEquals(LEFTOVERS, out.events(), "corobridge order for leftovers.py");
+        List<String> python = runPython("leftovers.py");
+        if (python != null) {
+            // asyncio.run cancels the leftovers in a set's order, which CPython leaves unspecified.
+            assertEquals(
+                    cleanupUnordered(LEFTOVERS),
+                    cleanupUnordered(python),
+                    "asyncio for leftovers.py");
+        }
+    }
+
+    private static List<String> cleanupUnordered(List<String> trail) {
+        int from = trail.indexOf("main returns") + 1;
+        List<String> cleanup = new java.util.ArrayList<>(trail.subList(from, trail.size() - 1));
+        cleanup.sort(null);
+        List<String> result = new java.util.ArrayList<>(trail.subList(0, from));
+        result.addAll(cleanup);
+        result.add(trail.get(trail.size() - 1));
+        return result;
     }
 
     private static void background(Trail out, String name) throws Exception {

@@ -9,7 +9,7 @@ import java.util.function.Function
 public class Groups private constructor(private val starter: TaskStarter) {
     /** Results in argument order; fails with the first failure. Cancelling it cancels the tasks. */
     public fun <T> gather(tasks: List<CompletableFuture<out T>>): TaskFuture<List<T>> =
-        starter.start(starter.currentContext(), null, runsEvenIfCancelledEarly = true) {
+        starter.start(starter.currentContext(), null, startsInPlace = true) {
             val firstFailure = awaitAllOrCancel(tasks, stopAtFailure = true)
             if (firstFailure >= 0) {
                 // asyncio's gather retrieves the exceptions of the children that fail after it.
@@ -27,7 +27,7 @@ public class Groups private constructor(private val starter: TaskStarter) {
         tasks: List<CompletableFuture<out T>>,
         outcome: Function<CompletableFuture<out T>, R>,
     ): TaskFuture<List<R>> =
-        starter.start(starter.currentContext(), null, runsEvenIfCancelledEarly = true) {
+        starter.start(starter.currentContext(), null, startsInPlace = true) {
             awaitAllOrCancel(tasks, stopAtFailure = false)
             tasks.map { task ->
                 if (task is TaskFuture<*>) task.markRetrieved()

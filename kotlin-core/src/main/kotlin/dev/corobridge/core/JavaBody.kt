@@ -46,14 +46,17 @@ internal class JavaBody<T>(
         get() = future
 
     /**
-     * Where tasks the body launches belong. Once cancellation was delivered, the task's own job is
-     * cancelled and would cancel new children at birth, so cleanup work launched from
-     * `catch`/`finally` goes to [cleanup] instead, which the task waits for before it completes.
+     * Where tasks the body launches belong: a job of their own under the loop's main task, as in
+     * asyncio, where a task's end neither waits for the tasks it created nor cancels them (nor does
+     * its failure). Only a cancellation of this task reaches them too: structure, DESIGN semantic
+     * 4. Tasks launched once that cancellation was delivered (cleanup in `catch`/`finally`) get a
+     *    fresh job, so that they are not cancelled at birth.
      */
     val launchContext: CoroutineContext
-        get() = cleanup?.let { context + it } ?: context
+        get() = launches ?: newLaunchContext()
 
-    @Volatile private var cleanup: CompletableJob? = null
+    @Volatile private var launches: CoroutineContext? = null
+    @Volatile private var launched: CompletableJob? = null
 
     private lateinit var body: Callable<T>
     private var runsIfItsDeadlinePassed = false
@@ -78,7 +81,8 @@ internal class JavaBody<T>(
 
     /** The registration the driver is waiting on; whoever clears it resumes the body. */
     @Volatile @JvmField internal var waiter: Waiter? = null
-    private var cancellationDelivered = false // driver side
+    @Volatile private var cancellationDelivered = false
+    @Volatile private var cancelledAgain = false // once the cancellation was delivered
     @Volatile private var cancellation: CancellationException? = null // for the body to throw
 
     /** The body has received its cancellation (body thread only). */
@@ -115,8 +119,7 @@ internal class JavaBody<T>(
         when (step) {
             START -> if (bodyThreadStarted) runBody() else startBody()
             BODY_YIELDED -> if (settleYield()) handBodyTheTurn()
-            RESUME_BODY -> handBodyTheTurn()
-            COMPLETE -> complete()
+            RESUME_BODY -> resumeBody()
         }
     }
 
@@ -150,17 +153,22 @@ internal class JavaBody<T>(
         }
         val target = awaited!!
         awaited = null
-        val cancellable = awaitedCancellable && !cancellationDelivered
-        if (cancellable && isCancelled) {
+        val cancellable = awaitedCancellable
+        if (cancellable && cancellationPending()) {
             deliverCancellation()
             return true
         }
         if (target.isSettled()) return true
-        val registration = Waiter(this, cancellable)
+        val onYield = ((target as? TaskFuture<*>)?.coroutine as? SleepCoroutine)?.isPendingYield
+        val registration = Waiter(this, cancellable, onYield == true)
         waiter = registration
         registration.register(target)
         // A cancellation that came before `waiter` was set saw nothing to interrupt.
-        if (!cancellable || !isCancelled || !WAITER.compareAndSet(this, registration, null))
+        if (
+            !cancellable ||
+                !cancellationPending() ||
+                !WAITER.compareAndSet(this, registration, null)
+        )
             return false
         registration.dispose()
         deliverCancellation()
@@ -169,13 +177,57 @@ internal class JavaBody<T>(
 
     /** Called by the registration when the awaited future settled, on any thread. */
     internal fun targetSettled(registration: Waiter) {
-        if (WAITER.compareAndSet(this, registration, null)) dispatchStep(RESUME_BODY)
+        if (!WAITER.compareAndSet(this, registration, null)) return
+        val loop = loop
+        if (loop != null && loop.yieldInTurn != null) {
+            // A yield's own turn in the queue is this body's turn (asyncio's bare `yield`).
+            loop.yieldInTurn = null
+            step = RESUME_BODY
+            resumeBody()
+        } else {
+            dispatchStep(RESUME_BODY)
+        }
+    }
+
+    private fun newLaunchContext(): CoroutineContext {
+        val job = SupervisorJob(context[TaskEnvironment]?.root)
+        launched = job
+        // Set before the check: a cancellation that came meanwhile sees the job or is seen here.
+        if (isCancelled && !cancellationDelivered) job.cancel(getCancellationException())
+        return (context + job).also { launches = it }
     }
 
     override fun onCancelling(cause: Throwable?) {
         if (cause == null) return
+        // A cancellation, not the body's own failure or its own CancellationException.
+        if (cause is CancellationException && !finished) launched?.cancel(cause)
+        interruptAwait()
+    }
+
+    /**
+     * Cancellation requested again after the first was delivered (asyncio: each `cancel()` of a
+     * task still running is a request of its own; two before the first is delivered are one). The
+     * body gets another `CancellationException` at its next cancellable await.
+     */
+    override fun cancelAgain() {
+        if (finished || !cancellationDelivered) return
+        cancelledAgain = true
+        interruptAwait()
+    }
+
+    private fun cancellationPending(): Boolean =
+        (isCancelled && !cancellationDelivered) || cancelledAgain
+
+    /** Delivers a pending cancellation to the await the body is parked in, if it can take one. */
+    private fun interruptAwait() {
         val registration = waiter ?: return
-        if (registration.cancellable && WAITER.compareAndSet(this, registration, null)) {
+        // Awaiting a yield: its turn, queued already, resumes the body with the cancellation.
+        if (registration.onYield) return
+        if (
+            registration.cancellable &&
+                cancellationPending() &&
+                WAITER.compareAndSet(this, registration, null)
+        ) {
             registration.dispose()
             deliverCancellation()
             dispatchStep(RESUME_BODY)
@@ -184,8 +236,21 @@ internal class JavaBody<T>(
 
     private fun deliverCancellation() {
         cancellationDelivered = true
-        cleanup = SupervisorJob()
+        cancelledAgain = false
+        // Cleanup work goes to a fresh job; this one ends once the tasks in it have.
+        launched?.complete()
+        launches = null
+        launched = null
         cancellation = getCancellationException()
+    }
+
+    /**
+     * The body's next turn after its await settled. A cancellation that came while this turn was
+     * queued is delivered now, at that await, as asyncio's next step throws it.
+     */
+    private fun resumeBody() {
+        if (awaitedCancellable && cancellationPending()) deliverCancellation()
+        handBodyTheTurn()
     }
 
     /** Gives the turn (on a loop: its permit) to the body and wakes it. */
@@ -199,13 +264,34 @@ internal class JavaBody<T>(
         // What the body left open (a stream it stopped iterating) is stopped before the task waits
         // for its children: the producer is one of them and would otherwise keep it alive.
         exitActions?.forEach(Runnable::run)
-        val job = cleanup ?: return complete()
-        job.complete()
-        job.invokeOnCompletion { dispatchStep(COMPLETE) }
+        complete()
     }
 
     private fun complete() {
-        if (cancelChildrenAfterBody) cancelChildren()
+        launched?.complete() // ends once the tasks in it have
+        val loop = loop
+        if (!cancelChildrenAfterBody) return resumeWithOutcome()
+        if (loop == null) {
+            cancelChildren()
+            return resumeWithOutcome()
+        }
+        // asyncio.run's end: the main task's done-callback stops the loop, the iteration it ran in
+        // still finishes, and then the tasks still running are cancelled.
+        val stop = Runnable {
+            cancelChildren()
+            // Tasks already cleaning up after a cancellation get another (asyncio.run cancels
+            // every task still running).
+            for (task in runningTasks(this)) task.coroutine?.cancelAgain()
+            // The outcome is the caller's. The job stays open until the leftovers' cleanup is
+            // done, even when the body failed: cleanup may launch tasks, which must not be
+            // cancelled at birth.
+            failure?.let(future::settleExceptionally)
+            @Suppress("UNCHECKED_CAST") resumeWith(Result.success(value as T))
+        }
+        loop.dispatch(context, Runnable { loop.atIterationEnd(stop) })
+    }
+
+    private fun resumeWithOutcome() {
         val failure = failure
         @Suppress("UNCHECKED_CAST")
         resumeWith(if (failure != null) Result.failure(failure) else Result.success(value as T))
@@ -344,8 +430,11 @@ internal class JavaBody<T>(
      * One await's completion callback. Identity matters: a callback that fires after its await was
      * given up (cancellation) must not resume a later one.
      */
-    internal class Waiter(private val body: JavaBody<*>, val cancellable: Boolean) :
-        (Throwable?) -> Unit {
+    internal class Waiter(
+        private val body: JavaBody<*>,
+        val cancellable: Boolean,
+        val onYield: Boolean,
+    ) : (Throwable?) -> Unit {
         @Volatile private var handle: DisposableHandle? = null
         @Volatile private var disposed = false
 
@@ -372,7 +461,6 @@ internal class JavaBody<T>(
         private const val START = 0
         private const val BODY_YIELDED = 1
         private const val RESUME_BODY = 2
-        private const val COMPLETE = 3
 
         private val WAITER =
             AtomicReferenceFieldUpdater.newUpdater(

@@ -46,6 +46,10 @@ public class LoopDispatcher private constructor() : CoroutineDispatcher(), Delay
      */
     @get:JvmSynthetic @set:JvmSynthetic @Volatile internal var permitHolder: Any = this
 
+    // Only the permit's holder reads or writes these two (see runNext).
+    private var iterationOpen = false
+    private var atIterationEnd: Runnable? = null
+
     /**
      * [IDLE], [CLAIMED] by one run from its first check to its last report, or [CLOSED]; changed
      * only by compare-and-set, so that of two threads starting a run at once exactly one gets it.
@@ -56,6 +60,13 @@ public class LoopDispatcher private constructor() : CoroutineDispatcher(), Delay
      * The main task of the current run: the parent of tasks that Kotlin code on this loop starts.
      */
     @get:JvmSynthetic @set:JvmSynthetic @Volatile internal var main: TaskCoroutine<*>? = null
+
+    /**
+     * The yield ([SleepCoroutine] of no delay) completing in its turn, if any: the Java body
+     * awaiting it resumes in that same turn instead of queueing another, and clears this before it
+     * takes the permit. Only the permit's holder writes it.
+     */
+    @JvmField @JvmSynthetic @Volatile internal var yieldInTurn: Any? = null
 
     /** The failures of tasks in this loop that nobody retrieved, reported when the loop ends. */
     @get:JvmSynthetic internal val failureReports: FailureReports = FailureReports()
@@ -157,15 +168,49 @@ public class LoopDispatcher private constructor() : CoroutineDispatcher(), Delay
     }
 
     /**
-     * Runs the due timers, then one ready task; false when none was ready. Only for the permit's
-     * holder.
+     * Runs one ready task; false when none was ready. Only for the permit's holder.
+     *
+     * Work runs in asyncio's iterations: an iteration starts by queueing the due timers at the tail
+     * and runs what was queued at its start; what the iteration queues runs in the next one. An
+     * [ITERATION_END] marker in the queue tells where an iteration ends, so that dispatching costs
+     * nothing more.
      */
     @JvmSynthetic
     internal fun runNext(): Boolean {
-        runDueTimers()
-        val task = ready.poll() ?: return false
-        runSafely(task)
-        return true
+        while (true) {
+            if (!iterationOpen) {
+                queueDueTimers()
+                if (ready.isEmpty()) return false
+                ready.add(ITERATION_END)
+                iterationOpen = true
+            }
+            val task = ready.poll() ?: error("the loop's iteration marker went missing")
+            if (task === ITERATION_END) {
+                iterationOpen = false
+                val action = atIterationEnd ?: continue
+                atIterationEnd = null
+                runSafely(action)
+                continue
+            }
+            runSafely(task)
+            return true
+        }
+    }
+
+    /**
+     * Runs [action] once the current iteration has run (asyncio's `loop.stop()` from a callback:
+     * the iteration still finishes). Only for the permit's holder.
+     */
+    @JvmSynthetic
+    internal fun atIterationEnd(action: Runnable) {
+        val earlier = atIterationEnd
+        atIterationEnd =
+            if (earlier == null) action
+            else
+                Runnable {
+                    earlier.run()
+                    action.run()
+                }
     }
 
     /**
@@ -259,21 +304,16 @@ public class LoopDispatcher private constructor() : CoroutineDispatcher(), Delay
             action,
         )
 
-    private fun runDueTimers() {
-        while (true) {
-            val due =
-                timersLock.withLock {
-                    val head = timers.peek() ?: return
-                    if (!head.disposed && head.deadline - System.nanoTime() > 0) return
-                    timers.poll()
-                    if (head.take()) {
-                        head
-                    } else {
-                        disposedTimers.decrementAndGet()
-                        null
-                    }
-                } ?: continue
-            runSafely(due.action)
+    /** Moves the due timers, earliest first, to the ready queue's tail (asyncio's `_run_once`). */
+    private fun queueDueTimers() {
+        val now = System.nanoTime()
+        timersLock.withLock {
+            while (true) {
+                val head = timers.peek() ?: return
+                if (!head.disposed && head.deadline - now > 0) return
+                timers.poll()
+                if (head.queue()) ready.add(head) else disposedTimers.decrementAndGet()
+            }
         }
     }
 
@@ -284,10 +324,10 @@ public class LoopDispatcher private constructor() : CoroutineDispatcher(), Delay
         }
 
     private inner class Timer(val deadline: Long, val sequence: Long, val action: Runnable) :
-        Comparable<Timer>, DisposableHandle {
+        Comparable<Timer>, DisposableHandle, Runnable {
         // Disposed timers stay in the heap until they reach its head or a sweep: removal from a
-        // binary heap is O(n). The state tells a disposal apart from a timer taken to run, so
-        // that only timers still in the heap are counted as disposed.
+        // binary heap is O(n). The state tells a disposal in the heap apart from one in the ready
+        // queue, so that only timers still in the heap are counted as disposed.
         @JvmField @Volatile var state = PENDING // not private: updated through STATE
 
         val disposed: Boolean
@@ -295,10 +335,16 @@ public class LoopDispatcher private constructor() : CoroutineDispatcher(), Delay
 
         override fun dispose() {
             if (STATE.compareAndSet(this, PENDING, DISPOSED)) disposedTimers.incrementAndGet()
+            else STATE.compareAndSet(this, QUEUED, DISPOSED) // skipped when its turn comes
         }
 
-        /** Claims the timer, taken out of the heap, for running; false if it was disposed. */
-        fun take(): Boolean = STATE.compareAndSet(this, PENDING, TAKEN)
+        /** Takes the timer, out of the heap, into the ready queue; false if it was disposed. */
+        fun queue(): Boolean = STATE.compareAndSet(this, PENDING, QUEUED)
+
+        /** Its turn in the ready queue: the action runs unless it was disposed meanwhile. */
+        override fun run() {
+            if (STATE.compareAndSet(this, QUEUED, TAKEN)) action.run()
+        }
 
         override fun compareTo(other: Timer): Int {
             val byDeadline = (deadline - other.deadline).compareTo(0)
@@ -312,7 +358,9 @@ public class LoopDispatcher private constructor() : CoroutineDispatcher(), Delay
         private const val SWEEP_AT_LEAST = 1024
         private const val PENDING = 0
         private const val DISPOSED = 1
-        private const val TAKEN = 2
+        private const val QUEUED = 2
+        private const val TAKEN = 3
+        private val ITERATION_END = Runnable {}
         private const val IDLE = 0
         private const val CLAIMED = 1
         private const val CLOSED = 2

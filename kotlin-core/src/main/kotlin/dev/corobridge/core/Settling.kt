@@ -56,6 +56,8 @@ private suspend fun awaitDone(future: CompletableFuture<*>) {
 internal suspend fun awaitAll(futures: List<CompletableFuture<*>>, stopAtFailure: Boolean): Int {
     if (futures.isEmpty()) return -1
     return suspendCancellableCoroutine { continuation ->
+        // Futures settled already count at once, so that a gather of settled tasks started in
+        // place is settled when it returns (asyncio 3.12+ runs their callbacks eagerly).
         val waiter = AllSettled(futures, stopAtFailure, continuation)
         // A task's completion node goes when the task does; a plain future would keep its
         // registration until it completes, which may be never.
@@ -85,18 +87,14 @@ private class AllSettled(
 
     /** A future settled; [cause] is set when it failed or was cancelled. */
     override fun invoke(cause: Throwable?) {
-        if (cause != null && stopAtFailure) {
-            // Which one failed is found by looking: the shared waiter is not told.
-            val index = futures.indexOfFirst { it.isCompletedExceptionally && it.isSettled() }
-            if (index >= 0) {
-                if (RESUMED.compareAndSet(this, 0, 1)) continuation.resume(index)
-                return
-            }
-        }
-        if (REMAINING.decrementAndGet(this) == 0 && RESUMED.compareAndSet(this, 0, 1)) {
-            continuation.resume(-1)
-        }
+        val index = if (cause != null && stopAtFailure) failedIndex() else -1
+        if (index < 0 && REMAINING.decrementAndGet(this) != 0) return
+        if (RESUMED.compareAndSet(this, 0, 1)) continuation.resume(index)
     }
+
+    // Which one failed is found by looking: the shared waiter is not told.
+    private fun failedIndex(): Int =
+        futures.indexOfFirst { it.isCompletedExceptionally && it.isSettled() }
 
     private companion object {
         private val REMAINING =

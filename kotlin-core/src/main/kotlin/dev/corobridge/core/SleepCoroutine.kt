@@ -35,6 +35,9 @@ internal class SleepCoroutine(parentContext: CoroutineContext, future: TaskFutur
         initParentJob(parentContext[Job]) // a child of the task that started it, like any task
     }
 
+    /** A zero-delay sleep whose turn is queued: that turn completes it, cancelled or not. */
+    @Volatile private var yields = false
+
     fun start(nanos: Long) {
         started = true
         if (isCancelled) return finishCancelled()
@@ -42,6 +45,7 @@ internal class SleepCoroutine(parentContext: CoroutineContext, future: TaskFutur
         timer =
             when {
                 nanos == 0L -> {
+                    yields = true
                     dispatchOrRun(this)
                     null
                 }
@@ -54,11 +58,25 @@ internal class SleepCoroutine(parentContext: CoroutineContext, future: TaskFutur
 
     /** The timer fired, or the dispatcher ran a zero-delay sleep. */
     override fun run() {
-        if (RESUMED.compareAndSet(this, 0, 1)) resumeWith(Result.success(null))
+        if (!RESUMED.compareAndSet(this, 0, 1)) return
+        // No timer: a yield. (On a loop a timer is set before it can fire, by the permit's holder.)
+        val loop = if (timer == null) context[ContinuationInterceptor] as? LoopDispatcher else null
+        if (loop == null) return resumeWith(Result.success(null))
+        loop.yieldInTurn = this
+        resumeWith(Result.success(null))
+        // Still set: no body took the turn, so this thread still holds the permit. Cleared: a
+        // body took it, and another holder may have set it since.
+        if (loop.yieldInTurn === this) loop.yieldInTurn = null
     }
+
+    /** True while this is a yield waiting for its turn. */
+    val isPendingYield: Boolean
+        get() = yields && resumed == 0
 
     override fun onCancelling(cause: Throwable?) {
         if (cause == null || !started) return // completing normally, or see `started`
+        // A yield ends in its own turn, as asyncio delivers a cancellation at a task's next step.
+        if (yields) return
         timer?.dispose()
         finishCancelled()
     }

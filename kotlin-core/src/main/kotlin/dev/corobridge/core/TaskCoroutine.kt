@@ -62,6 +62,9 @@ internal open class TaskCoroutine<T>(
     fun cancelledByOwnDeadline(): Boolean =
         (getCancellationException() as? DeadlineExceeded)?.owner === this
 
+    /** Requests cancellation of a task already cancelled whose work still runs; see JavaBody. */
+    open fun cancelAgain() {}
+
     /**
      * Fails this task with [cause], which need not be a cancellation, as a failed child would;
      * false once it has completed.

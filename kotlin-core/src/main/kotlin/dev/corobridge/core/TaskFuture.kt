@@ -105,14 +105,19 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
     /**
      * Cancels the future at once (JDK contract) and the coroutine underneath, with everything it
      * started. The coroutine's body sees a `CancellationException` at its next await. A future that
-     * had already completed is left as it is, and so is the work behind it.
+     * had already completed is left as it is, and so is the work behind it, except that a task
+     * cancelled before and still cleaning up gets another cancellation at its next await (asyncio).
      */
     override fun cancel(mayInterruptIfRunning: Boolean): Boolean {
         // One exception with a message for both sides, where CompletableFuture.cancel would make a
         // blank one.
         val cancellation = CancellationException("Task '${name()}' was cancelled")
-        if (!super.completeExceptionally(cancellation)) return isCancelled
         val coroutine = coroutine
+        if (!super.completeExceptionally(cancellation)) {
+            // Cancelled before and still cleaning up: asyncio delivers another cancellation.
+            if (isCancelled) coroutine?.cancelAgain()
+            return isCancelled
+        }
         if (coroutine != null) coroutine.cancel(cancellation) else derivation?.source?.cancel(false)
         return true
     }

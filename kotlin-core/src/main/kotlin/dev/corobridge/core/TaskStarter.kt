@@ -60,7 +60,9 @@ internal class TaskStarter(private val newFuture: Supplier<out TaskFuture<*>>) {
     /**
      * Starts a Kotlin block as a task. With [runsEvenIfCancelledEarly] a block that must react to
      * its own cancellation (cancel what it waits for) still gets its first turn when cancelled
-     * before it.
+     * before it. With [startsInPlace] its first turn runs now, in the caller, up to its first
+     * suspension: for verbs that are a plain future in asyncio (gather registers its callbacks when
+     * called, not one turn later); such a block runs even if cancelled early.
      */
     fun <T> start(
         parent: CoroutineContext,
@@ -68,16 +70,19 @@ internal class TaskStarter(private val newFuture: Supplier<out TaskFuture<*>>) {
         deadlineNanos: Long = NO_DEADLINE,
         subject: String = "",
         runsEvenIfCancelledEarly: Boolean = false,
+        startsInPlace: Boolean = false,
         block: suspend TaskCoroutine<T>.() -> T,
     ): TaskFuture<T> {
         val future = newTask<T>(name)
         val coroutine = TaskCoroutine(taskContext(parent, name), future)
         if (deadlineNanos != NO_DEADLINE) coroutine.startDeadline(deadlineNanos, subject)
-        coroutine.start(
-            if (runsEvenIfCancelledEarly) CoroutineStart.ATOMIC else CoroutineStart.DEFAULT,
-            coroutine,
-            block,
-        )
+        val start =
+            when {
+                startsInPlace -> CoroutineStart.UNDISPATCHED
+                runsEvenIfCancelledEarly -> CoroutineStart.ATOMIC
+                else -> CoroutineStart.DEFAULT
+            }
+        coroutine.start(start, coroutine, block)
         return future
     }
 

@@ -48,7 +48,7 @@ public class Tasks private constructor(private val starter: TaskStarter) {
 
     /** A task that mirrors [task] but whose cancellation leaves [task] running. */
     public fun <T> shield(task: CompletableFuture<T>): TaskFuture<T> =
-        starter.start(starter.currentContext(), null) {
+        starter.start(starter.currentContext(), null, startsInPlace = true) {
             awaitSettled(task)
             task.outcome()
         }

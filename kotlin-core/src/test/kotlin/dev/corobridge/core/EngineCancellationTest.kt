@@ -172,7 +172,7 @@ internal class EngineCancellationTest : JavaBodyTestBase() {
 
     @ParameterizedTest
     @EnumSource(BodyThreads::class)
-    fun cancellingABodyCancelsTheTasksItStartedBeforeAwaitReturns(kind: BodyThreads) {
+    fun cancellingABodyAlsoCancelsTheTasksItStarted(kind: BodyThreads) {
         assumeAvailable(kind)
         val grandchild = AtomicReference<TaskFuture<*>>()
 
@@ -182,15 +182,42 @@ internal class EngineCancellationTest : JavaBodyTestBase() {
                     grandchild.set(sleeper("grandchild"))
                     sleep(10_000)
                 }
-            await(engine.time.yieldNow())
+            await(engine.time.yieldNow()) // the child's first turn
+            await(engine.time.yieldNow()) // the grandchild's
 
             child.cancel(false)
             assertThrows(CancellationException::class.java) { await(child) }
-            trail.add("await returned")
+            // As in asyncio, awaiting the child waits for the child's own cleanup only.
+            assertTrue(grandchild.get().isCancelled)
+            runCatching { await(grandchild.get()) }
+            trail.add("grandchild awaited")
         }
 
-        assertTrue(grandchild.get().isCancelled)
-        assertEquals(listOf("grandchild cleanup", "await returned"), trail.events())
+        assertEquals(listOf("grandchild cleanup", "grandchild awaited"), trail.events())
+    }
+
+    @ParameterizedTest
+    @EnumSource(BodyThreads::class)
+    fun aTaskThatEndsLeavesTheTasksItStartedRunning(kind: BodyThreads) {
+        assumeAvailable(kind)
+
+        engine.runMain(kind) {
+            val started = CompletableFuture<TaskFuture<Unit>>()
+            val parent =
+                launch("parent") {
+                    started.complete(
+                        launch("child") {
+                            sleep(10)
+                            trail.add("child done")
+                        }
+                    )
+                }
+            await(parent)
+            trail.add("parent done")
+            await(await(started))
+        }
+
+        assertEquals(listOf("parent done", "child done"), trail.events())
     }
 
     @ParameterizedTest
@@ -219,8 +246,9 @@ internal class EngineCancellationTest : JavaBodyTestBase() {
 
     @ParameterizedTest
     @EnumSource(BodyThreads::class)
-    fun workLaunchedInACancelledBodysFinallyIsWaitedForBeforeTheTaskCompletes(kind: BodyThreads) {
+    fun workLaunchedInACancelledBodysFinallyIsNotCancelledAtBirth(kind: BodyThreads) {
         assumeAvailable(kind)
+        val flush = AtomicReference<TaskFuture<Unit>>()
 
         engine.runMain(kind) {
             val child =
@@ -228,19 +256,22 @@ internal class EngineCancellationTest : JavaBodyTestBase() {
                     try {
                         sleep(10_000)
                     } finally {
-                        launch("flush") {
-                            sleep(20)
-                            trail.add("flushed")
-                        }
+                        flush.set(
+                            launch("flush") {
+                                sleep(20)
+                                trail.add("flushed")
+                            }
+                        )
                     }
                 }
             await(engine.time.yieldNow())
             child.cancel(false)
             assertThrows(CancellationException::class.java) { await(child) }
             trail.add("await returned")
+            await(flush.get())
         }
 
-        assertEquals(listOf("flushed", "await returned"), trail.events())
+        assertEquals(listOf("await returned", "flushed"), trail.events())
     }
 
     @ParameterizedTest

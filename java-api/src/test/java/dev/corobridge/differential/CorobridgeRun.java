@@ -1,0 +1,223 @@
+package dev.corobridge.differential;
+
+import dev.corobridge.Async;
+import dev.corobridge.Outcome;
+import dev.corobridge.Task;
+import dev.corobridge.TaskGroup;
+import dev.corobridge.differential.Program.AwaitTask;
+import dev.corobridge.differential.Program.Call;
+import dev.corobridge.differential.Program.Cancel;
+import dev.corobridge.differential.Program.Gather;
+import dev.corobridge.differential.Program.Group;
+import dev.corobridge.differential.Program.Log;
+import dev.corobridge.differential.Program.Raise;
+import dev.corobridge.differential.Program.Shield;
+import dev.corobridge.differential.Program.Sleep;
+import dev.corobridge.differential.Program.Spawn;
+import dev.corobridge.differential.Program.Statement;
+import dev.corobridge.differential.Program.Timeout;
+import dev.corobridge.differential.Program.Try;
+import dev.corobridge.differential.Program.WaitFor;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/**
+ * Runs a {@link Program} with corobridge's Java API (what {@link JavaWriter} shows) and returns its
+ * trail, described as {@link PythonWriter}'s prelude describes CPython's.
+ */
+final class CorobridgeRun {
+    private final Program program;
+    private final List<String> trail = Collections.synchronizedList(new ArrayList<>());
+
+    private CorobridgeRun(Program program) {
+        this.program = program;
+    }
+
+    /** The trail of {@code program} under {@code Async.run}, its main task's outcome last. */
+    static List<String> trail(Program program) {
+        CorobridgeRun run = new CorobridgeRun(program);
+        String result;
+        try {
+            result = describe(Async.run(() -> run.function(0)));
+        } catch (Exception e) {
+            result = "!" + describe(e);
+        }
+        run.trail.add("main=" + result);
+        return List.copyOf(run.trail);
+    }
+
+    /** The exception a program raises. */
+    static final class Boom extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Boom(String label) {
+            super(label, null, false, false);
+        }
+    }
+
+    /** What Python's ExceptionGroup is to a task group's failures. */
+    static final class GroupFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        final transient List<Throwable> failures;
+
+        GroupFailure(List<Throwable> failures) {
+            super("a task group failed", null, false, false);
+            this.failures = failures;
+        }
+    }
+
+    /** A function's local task variables and the task groups it is inside of. */
+    private static final class Frame {
+        final Map<Integer, Task<Object>> tasks = new HashMap<>();
+        final Deque<TaskGroup> groups = new ArrayDeque<>();
+    }
+
+    private Object function(int number) throws Exception {
+        block(program.functions().get(number), new Frame());
+        return "r" + number;
+    }
+
+    private void block(List<Statement> block, Frame frame) throws Exception {
+        for (Statement statement : block) execute(statement, frame);
+    }
+
+    private void execute(Statement s, Frame frame) throws Exception {
+        String label = s.label();
+        if (s instanceof Log) {
+            log(label);
+        } else if (s instanceof Spawn spawn) {
+            int function = spawn.function();
+            Task<Object> task =
+                    spawn.intoGroup()
+                            ? frame.groups.peek().launch(() -> function(function))
+                            : Async.launch(() -> function(function));
+            frame.tasks.put(spawn.variable(), task);
+        } else if (s instanceof AwaitTask a) {
+            log(label, frame.tasks.get(a.variable()).await());
+        } else if (s instanceof Call c) {
+            log(label, function(c.function()));
+        } else if (s instanceof Sleep) {
+            Async.yieldNow().await();
+            log(label);
+        } else if (s instanceof Gather g) {
+            List<CompletableFuture<Object>> tasks =
+                    g.variables().stream().map(frame.tasks::get).collect(Collectors.toList());
+            log(
+                    label,
+                    (g.returnExceptions() ? Async.gatherSettled(tasks) : Async.gather(tasks))
+                            .await());
+        } else if (s instanceof Cancel c) {
+            frame.tasks.get(c.variable()).cancel();
+            log(label);
+        } else if (s instanceof WaitFor w) {
+            Task<Object> task = frame.tasks.get(w.variable());
+            log(label, Async.waitFor(task, Duration.ofMillis(w.limit().millis)).await());
+        } else if (s instanceof Shield sh) {
+            log(label, Async.shield(frame.tasks.get(sh.variable())).await());
+        } else if (s instanceof Timeout t) {
+            Async.timeout(
+                            Duration.ofMillis(t.limit().millis),
+                            () -> {
+                                block(t.body(), frame);
+                                return null;
+                            })
+                    .await();
+            log(label);
+        } else if (s instanceof Group g) {
+            try {
+                Async.taskGroup(
+                                group -> {
+                                    frame.groups.push(group);
+                                    try {
+                                        block(g.body(), frame);
+                                    } finally {
+                                        frame.groups.pop();
+                                    }
+                                })
+                        .await();
+            } catch (CancellationException e) {
+                throw e;
+            } catch (Exception e) {
+                throw groupFailure(e);
+            }
+            log(label);
+        } else if (s instanceof Try t) {
+            try {
+                block(t.body(), frame);
+            } catch (CancellationException e) {
+                if (t.logsCancellation()) log(label + "!c");
+                throw e;
+            } catch (Exception e) {
+                log(label + "!", e);
+            } finally {
+                block(t.cleanup(), frame);
+            }
+        } else if (s instanceof Raise) {
+            throw new Boom(label);
+        } else {
+            throw new AssertionError(s);
+        }
+    }
+
+    /** A group's first failure with the later ones it carries as suppressed, as one group. */
+    private static GroupFailure groupFailure(Exception first) {
+        List<Throwable> failures = new ArrayList<>();
+        failures.add(first);
+        for (Throwable later : first.getSuppressed()) {
+            if (isProgramFailure(later)) failures.add(later);
+        }
+        return new GroupFailure(failures);
+    }
+
+    private static boolean isProgramFailure(Throwable e) {
+        return e instanceof Boom
+                || e instanceof GroupFailure
+                || e instanceof TimeoutException
+                || (e instanceof IllegalStateException && !(e instanceof CancellationException));
+    }
+
+    private void log(String label) {
+        trail.add(label);
+    }
+
+    private void log(String label, Object value) {
+        trail.add(label + "=" + describe(value));
+    }
+
+    static String describe(Object value) {
+        if (value == null) return "None";
+        if (value instanceof Boolean b) return b ? "True" : "False";
+        if (value instanceof List<?> list) {
+            return list.stream()
+                    .map(CorobridgeRun::describe)
+                    .collect(Collectors.joining(", ", "[", "]"));
+        }
+        if (value instanceof Outcome.Success<?> success) return describe(success.value());
+        if (value instanceof Outcome.Failure<?> failure) return describe(failure.exception());
+        if (value instanceof Outcome.Cancelled<?>) return "Cancelled";
+        if (value instanceof GroupFailure group) {
+            return group.failures.stream()
+                    .map(CorobridgeRun::describe)
+                    .sorted()
+                    .collect(Collectors.joining(", ", "Group[", "]"));
+        }
+        if (value instanceof CancellationException) return "Cancelled";
+        if (value instanceof TimeoutException) return "Timeout";
+        if (value instanceof Boom boom) return "Boom(" + boom.getMessage() + ")";
+        if (value instanceof IllegalStateException) return "RuntimeError";
+        if (value instanceof Throwable e)
+            return e.getClass().getSimpleName() + "(" + e.getMessage() + ")";
+        return value.toString();
+    }
+}

@@ -1,0 +1,175 @@
+package dev.corobridge.differential;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.corobridge.testing.Reports;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Random task programs run under CPython's asyncio and under corobridge must leave the same trail,
+ * line for line. Each CI run tries new programs ({@code -Dcorobridge.differential.programs}, 1,000
+ * by default, from {@code -Dcorobridge.differential.seed}, random by default); a mismatch is shrunk
+ * to a small program and printed with its seed, both sources and both trails.
+ *
+ * <p>Two parts of a trail are compared as sets of lines, not sequences, because asyncio leaves
+ * their order unspecified (it iterates a set): the cancellation of the tasks still running when the
+ * main task returned. (A task group's abort order is a set's too; the Python side runs its groups
+ * in creation order, which is corobridge's.)
+ */
+@org.junit.jupiter.api.Timeout(value = 15, unit = TimeUnit.MINUTES)
+class DifferentialTest {
+    private static final String MARKER = "--- leftovers";
+
+    @Test
+    void randomProgramsLeaveAsyncioTrails(Reports reports) throws Exception {
+        int count = Integer.getInteger("corobridge.differential.programs", 1000);
+        long seed = Long.getLong("corobridge.differential.seed", System.nanoTime());
+        Set<ProgramGenerator.Verb> verbs = verbs();
+        CPython python = oracle();
+        ProgramGenerator generator = new ProgramGenerator(verbs);
+        List<Program> programs = new ArrayList<>();
+        for (int i = 0; i < count; i++) programs.add(generator.generate(seed + i));
+        System.out.printf(
+                "differential: %d programs from seed %d over %s, oracle %s%n",
+                count, seed, verbs, python);
+
+        CPython.Batch batch = python.start(programs);
+        List<List<String>> corobridge = new ArrayList<>();
+        for (Program program : programs) {
+            corobridge.add(runOnCorobridge(program));
+            reports.take(); // unretrieved failures: asyncio logs its own as well
+        }
+        List<List<String>> asyncio = batch.trails();
+        List<Program> differing = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            if (!matches(asyncio.get(i), corobridge.get(i))) differing.add(programs.get(i));
+        }
+        if (differing.isEmpty()) return;
+        // -Dcorobridge.differential.show=N shrinks and shows the first N differing programs.
+        int show =
+                Math.min(differing.size(), Integer.getInteger("corobridge.differential.show", 1));
+        StringBuilder shown = new StringBuilder();
+        for (int i = 0; i < show; i++) {
+            shown.append(mismatch(shrink(python, differing.get(i), reports), python)).append('\n');
+        }
+        fail(
+                differing.size()
+                        + " of "
+                        + count
+                        + " programs differ; the first "
+                        + show
+                        + ":\n"
+                        + shown);
+    }
+
+    private static Set<ProgramGenerator.Verb> verbs() {
+        String property = System.getProperty("corobridge.differential.verbs");
+        if (property == null || property.isBlank()) return ProgramGenerator.TESTED;
+        Set<ProgramGenerator.Verb> verbs = EnumSet.noneOf(ProgramGenerator.Verb.class);
+        for (String name : property.split(","))
+            verbs.add(ProgramGenerator.Verb.valueOf(name.trim()));
+        return verbs;
+    }
+
+    private static CPython oracle() {
+        StringBuilder whyNot = new StringBuilder();
+        Optional<CPython> python = CPython.find(whyNot);
+        Assumptions.assumeTrue(python.isPresent(), () -> "skipped, no oracle: " + whyNot);
+        return python.get();
+    }
+
+    /** The trail, or one line saying the program did not finish. */
+    static List<String> runOnCorobridge(Program program) {
+        CompletableFuture<List<String>> trail = new CompletableFuture<>();
+        Thread runner =
+                new Thread(
+                        () -> trail.complete(CorobridgeRun.trail(program)),
+                        "differential-" + program.seed());
+        runner.setDaemon(true);
+        runner.start();
+        try {
+            return trail.get(30, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            return List.of("(did not finish within 30 s)");
+        } catch (Exception e) {
+            return List.of("(failed: " + e + ")");
+        }
+    }
+
+    /**
+     * True when the trails are equal, except that the lines after asyncio's marker (the leftovers'
+     * cancellation) may come in any order.
+     */
+    static boolean matches(List<String> asyncio, List<String> corobridge) {
+        int marker = asyncio.indexOf(MARKER);
+        if (corobridge.size() != asyncio.size() - 1) return false;
+        if (!corobridge.subList(0, marker).equals(asyncio.subList(0, marker))) return false;
+        List<String> expected = new ArrayList<>(asyncio.subList(marker + 1, asyncio.size() - 1));
+        List<String> actual = new ArrayList<>(corobridge.subList(marker, corobridge.size() - 1));
+        expected.sort(null);
+        actual.sort(null);
+        return expected.equals(actual)
+                && corobridge.get(corobridge.size() - 1).equals(asyncio.get(asyncio.size() - 1));
+    }
+
+    /** The smallest program, one step at a time, whose trails still differ. */
+    private static Program shrink(CPython python, Program program, Reports reports)
+            throws Exception {
+        Program smallest = program;
+        boolean smaller = true;
+        while (smaller) {
+            smaller = false;
+            List<Program> candidates = smallest.smaller();
+            if (candidates.isEmpty()) break;
+            List<List<String>> expected = python.start(candidates).trails();
+            for (int i = 0; i < candidates.size(); i++) {
+                List<String> actual = runOnCorobridge(candidates.get(i));
+                reports.take();
+                if (!matches(expected.get(i), actual)) {
+                    smallest = candidates.get(i);
+                    smaller = true;
+                    break;
+                }
+            }
+        }
+        return smallest;
+    }
+
+    private static String mismatch(Program program, CPython python) throws Exception {
+        List<String> asyncio = python.start(List.of(program)).trails().get(0);
+        List<String> corobridge = runOnCorobridge(program);
+        StringBuilder out = new StringBuilder();
+        out.append("corobridge and asyncio differ on this program (seed ")
+                .append(program.seed())
+                .append(", shrunk to ")
+                .append(program.size())
+                .append(" statements; rerun with -Dcorobridge.differential.seed=")
+                .append(program.seed())
+                .append(" -Dcorobridge.differential.programs=1):\n\n");
+        out.append(PythonWriter.source(program)).append('\n').append(program.toJava()).append('\n');
+        out.append(String.format("%-40s %s%n", "asyncio", "corobridge"));
+        int lines = Math.max(asyncio.size(), corobridge.size());
+        for (int i = 0, j = 0; i < lines; i++) {
+            String left = i < asyncio.size() ? asyncio.get(i) : "";
+            String right = j < corobridge.size() && !left.equals(MARKER) ? corobridge.get(j++) : "";
+            out.append(
+                    String.format(
+                            "%-40s %s%s%n",
+                            left,
+                            right,
+                            left.equals(right) || left.equals(MARKER) ? "" : "   <--"));
+        }
+        assertEquals(false, matches(asyncio, corobridge), "the shrunk program still differs");
+        return out.toString();
+    }
+}

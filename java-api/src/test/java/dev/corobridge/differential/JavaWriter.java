@@ -1,0 +1,106 @@
+package dev.corobridge.differential;
+
+import dev.corobridge.differential.Program.AwaitTask;
+import dev.corobridge.differential.Program.Call;
+import dev.corobridge.differential.Program.Cancel;
+import dev.corobridge.differential.Program.Gather;
+import dev.corobridge.differential.Program.Group;
+import dev.corobridge.differential.Program.Log;
+import dev.corobridge.differential.Program.Raise;
+import dev.corobridge.differential.Program.Shield;
+import dev.corobridge.differential.Program.Sleep;
+import dev.corobridge.differential.Program.Spawn;
+import dev.corobridge.differential.Program.Statement;
+import dev.corobridge.differential.Program.Timeout;
+import dev.corobridge.differential.Program.Try;
+import dev.corobridge.differential.Program.WaitFor;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Writes a program as the corobridge code that {@link CorobridgeRun} runs, for failure messages.
+ */
+final class JavaWriter {
+    private JavaWriter() {}
+
+    static void block(StringBuilder out, List<Statement> block, int depth) {
+        for (Statement statement : block) statement(out, statement, depth);
+    }
+
+    private static void statement(StringBuilder out, Statement s, int depth) {
+        String label = "\"" + s.label() + "\"";
+        if (s instanceof Log) {
+            line(out, depth, "log(" + label + ");");
+        } else if (s instanceof Spawn spawn) {
+            String where = spawn.intoGroup() ? "group" : "Async";
+            line(
+                    out,
+                    depth,
+                    "var t"
+                            + spawn.variable()
+                            + " = "
+                            + where
+                            + ".launch(() -> f"
+                            + spawn.function()
+                            + "());");
+        } else if (s instanceof AwaitTask a) {
+            line(out, depth, "log(" + label + ", t" + a.variable() + ".await());");
+        } else if (s instanceof Call c) {
+            line(out, depth, "log(" + label + ", f" + c.function() + "());");
+        } else if (s instanceof Sleep) {
+            line(out, depth, "Async.yieldNow().await(); log(" + label + ");");
+        } else if (s instanceof Gather g) {
+            String tasks =
+                    g.variables().stream().map(v -> "t" + v).collect(Collectors.joining(", "));
+            String verb = g.returnExceptions() ? "gatherSettled" : "gather";
+            line(out, depth, "log(" + label + ", Async." + verb + "(" + tasks + ").await());");
+        } else if (s instanceof Cancel c) {
+            line(out, depth, "t" + c.variable() + ".cancel(); log(" + label + ");");
+        } else if (s instanceof WaitFor w) {
+            line(
+                    out,
+                    depth,
+                    "log("
+                            + label
+                            + ", Async.waitFor(t"
+                            + w.variable()
+                            + ", "
+                            + limit(w.limit())
+                            + ").await());");
+        } else if (s instanceof Shield sh) {
+            line(out, depth, "log(" + label + ", Async.shield(t" + sh.variable() + ").await());");
+        } else if (s instanceof Timeout t) {
+            line(out, depth, "Async.timeout(" + limit(t.limit()) + ", () -> {");
+            block(out, t.body(), depth + 1);
+            line(out, depth, "}).await(); log(" + label + ");");
+        } else if (s instanceof Group g) {
+            line(out, depth, "Async.taskGroup(group -> {");
+            block(out, g.body(), depth + 1);
+            line(out, depth, "}).await(); log(" + label + ");");
+        } else if (s instanceof Try t) {
+            line(out, depth, "try {");
+            block(out, t.body(), depth + 1);
+            if (t.logsCancellation()) {
+                line(out, depth, "} catch (CancellationException e) {");
+                line(out, depth + 1, "log(\"" + t.label() + "!c\"); throw e;");
+            }
+            line(out, depth, "} catch (Exception e) {   // not a CancellationException");
+            line(out, depth + 1, "log(\"" + t.label() + "!\", e);");
+            line(out, depth, "} finally {");
+            block(out, t.cleanup(), depth + 1);
+            line(out, depth, "}");
+        } else if (s instanceof Raise) {
+            line(out, depth, "throw new Boom(" + label + ");");
+        } else {
+            throw new AssertionError(s);
+        }
+    }
+
+    private static String limit(Program.Limit limit) {
+        return limit == Program.Limit.ZERO ? "Duration.ZERO" : "Duration.ofSeconds(10)";
+    }
+
+    private static void line(StringBuilder out, int depth, String text) {
+        out.append("    ".repeat(depth)).append(text).append('\n');
+    }
+}

@@ -1,0 +1,193 @@
+package dev.corobridge.differential;
+
+import dev.corobridge.differential.Program.AwaitTask;
+import dev.corobridge.differential.Program.Call;
+import dev.corobridge.differential.Program.Gather;
+import dev.corobridge.differential.Program.Group;
+import dev.corobridge.differential.Program.Log;
+import dev.corobridge.differential.Program.Raise;
+import dev.corobridge.differential.Program.Shield;
+import dev.corobridge.differential.Program.Sleep;
+import dev.corobridge.differential.Program.Spawn;
+import dev.corobridge.differential.Program.Statement;
+import dev.corobridge.differential.Program.Timeout;
+import dev.corobridge.differential.Program.Try;
+import dev.corobridge.differential.Program.WaitFor;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Writes programs as one CPython script that runs each under asyncio and prints its trail. */
+final class PythonWriter {
+    private PythonWriter() {}
+
+    /**
+     * The prelude: how values and exceptions are described (as {@link CorobridgeRun} describes
+     * them), and how a program runs. {@code asyncio.Runner} is what {@code asyncio.run} is made of;
+     * running it by hand marks where the main task's run ends and the leftovers' cancellation
+     * begins, whose order asyncio leaves unspecified (a set's). A task group's abort order is a
+     * set's too: here it is creation order, the order corobridge cancels in.
+     */
+    private static final String PRELUDE =
+            """
+            import asyncio, json, sys
+
+            class Boom(Exception):
+                pass
+
+            class _CreationOrder(dict):
+                def add(self, task): self[task] = None
+                def discard(self, task): self.pop(task, None)
+
+            _group_init = asyncio.TaskGroup.__init__
+            def _ordered_group_init(self):
+                _group_init(self)
+                self._tasks = _CreationOrder()
+            asyncio.TaskGroup.__init__ = _ordered_group_init
+
+            def desc(v):
+                if isinstance(v, BaseExceptionGroup):
+                    return 'Group[' + ', '.join(sorted(desc(e) for e in v.exceptions)) + ']'
+                if isinstance(v, asyncio.CancelledError): return 'Cancelled'
+                if isinstance(v, TimeoutError): return 'Timeout'
+                if isinstance(v, Boom): return 'Boom(' + str(v) + ')'
+                if isinstance(v, RuntimeError): return 'RuntimeError'
+                if isinstance(v, BaseException): return type(v).__name__ + '(' + str(v) + ')'
+                if isinstance(v, list): return '[' + ', '.join(desc(x) for x in v) + ']'
+                return str(v)
+
+            def run_program(number, main, trail):
+                runner = asyncio.Runner()
+                try:
+                    try:
+                        result = desc(runner.run(main()))
+                    except BaseException as e:
+                        result = '!' + desc(e)
+                    trail.append('--- leftovers')
+                finally:
+                    runner.close()
+                trail.append('main=' + result)
+                print(json.dumps({'program': number, 'trail': trail}), flush=True)
+
+            """;
+
+    /** The whole script for {@code programs}; program {@code i} prints as number {@code i}. */
+    static String script(List<Program> programs) {
+        StringBuilder out = new StringBuilder(PRELUDE);
+        for (int i = 0; i < programs.size(); i++) {
+            program(out, i, programs.get(i));
+        }
+        return out.toString();
+    }
+
+    private static void program(StringBuilder out, int number, Program program) {
+        out.append("def program_").append(number).append("():\n");
+        out.append("    trail = []\n");
+        out.append("    def log(label, *value):\n");
+        out.append("        trail.append(label + ('=' + desc(value[0]) if value else ''))\n");
+        List<List<Statement>> functions = program.functions();
+        for (int f = 0; f < functions.size(); f++) {
+            out.append("    async def f").append(f).append("():\n");
+            block(out, functions.get(f), 2, 0);
+            out.append("        return 'r").append(f).append("'\n");
+        }
+        out.append("    run_program(").append(number).append(", f0, trail)\n");
+        out.append("program_").append(number).append("()\n\n");
+    }
+
+    private static void block(StringBuilder out, List<Statement> block, int depth, int groups) {
+        if (block.isEmpty()) line(out, depth, "pass");
+        for (Statement statement : block) statement(out, statement, depth, groups);
+    }
+
+    private static void statement(StringBuilder out, Statement s, int depth, int groups) {
+        String label = "'" + s.label() + "'";
+        if (s instanceof Log) {
+            line(out, depth, "log(" + label + ")");
+        } else if (s instanceof Spawn spawn) {
+            String where = spawn.intoGroup() ? "tg" + groups : "asyncio";
+            line(
+                    out,
+                    depth,
+                    "t"
+                            + spawn.variable()
+                            + " = "
+                            + where
+                            + ".create_task(f"
+                            + spawn.function()
+                            + "())");
+        } else if (s instanceof AwaitTask a) {
+            line(out, depth, "log(" + label + ", await t" + a.variable() + ")");
+        } else if (s instanceof Call c) {
+            line(out, depth, "log(" + label + ", await f" + c.function() + "())");
+        } else if (s instanceof Sleep) {
+            line(out, depth, "await asyncio.sleep(0); log(" + label + ")");
+        } else if (s instanceof Gather g) {
+            String tasks =
+                    g.variables().stream().map(v -> "t" + v).collect(Collectors.joining(", "));
+            line(
+                    out,
+                    depth,
+                    "log("
+                            + label
+                            + ", await asyncio.gather("
+                            + tasks
+                            + ", return_exceptions="
+                            + (g.returnExceptions() ? "True" : "False")
+                            + "))");
+        } else if (s instanceof Program.Cancel c) {
+            line(out, depth, "t" + c.variable() + ".cancel(); log(" + label + ")");
+        } else if (s instanceof WaitFor w) {
+            line(
+                    out,
+                    depth,
+                    "log("
+                            + label
+                            + ", await asyncio.wait_for(t"
+                            + w.variable()
+                            + ", "
+                            + w.limit().python
+                            + "))");
+        } else if (s instanceof Shield sh) {
+            line(out, depth, "log(" + label + ", await asyncio.shield(t" + sh.variable() + "))");
+        } else if (s instanceof Timeout t) {
+            line(out, depth, "async with asyncio.timeout(" + t.limit().python + "):");
+            block(out, t.body(), depth + 1, groups);
+            line(out, depth, "log(" + label + ")");
+        } else if (s instanceof Group g) {
+            line(out, depth, "async with asyncio.TaskGroup() as tg" + (groups + 1) + ":");
+            block(out, g.body(), depth + 1, groups + 1);
+            line(out, depth, "log(" + label + ")");
+        } else if (s instanceof Try t) {
+            line(out, depth, "try:");
+            block(out, t.body(), depth + 1, groups);
+            if (t.logsCancellation()) {
+                line(out, depth, "except asyncio.CancelledError:");
+                line(out, depth + 1, "log('" + t.label() + "!c'); raise");
+            }
+            line(out, depth, "except Exception as e:");
+            line(out, depth + 1, "log('" + t.label() + "!', e)");
+            line(out, depth, "finally:");
+            block(out, t.cleanup(), depth + 1, groups);
+        } else if (s instanceof Raise) {
+            line(out, depth, "raise Boom(" + label + ")");
+        } else {
+            throw new AssertionError(s);
+        }
+    }
+
+    private static void line(StringBuilder out, int depth, String text) {
+        out.append("    ".repeat(depth)).append(text).append('\n');
+    }
+
+    /** A single program, for a failure message. */
+    static String source(Program program) {
+        StringBuilder out = new StringBuilder();
+        List<List<Statement>> functions = program.functions();
+        for (int f = 0; f < functions.size(); f++) {
+            out.append("async def f").append(f).append("():\n");
+            block(out, functions.get(f), 1, 0);
+            out.append("    return 'r").append(f).append("'\n");
+        }
+        return out.toString();
+    }
+}
