@@ -225,8 +225,9 @@ class TimeoutTest {
 
     @ParameterizedTest
     @MethodSource("dev.corobridge.Loops#kinds")
-    void timeoutBodyCancelledBeforeItsFirstTurnNeverRuns(BodyThreads kind) throws Exception {
-        var ran = new java.util.concurrent.atomic.AtomicBoolean();
+    void timeoutBodyRunsAtOnceUpToItsFirstAwait(BodyThreads kind) throws Exception {
+        // asyncio's `async with asyncio.timeout(...)` is a block of the calling task.
+        var trail = new Trail();
         Loops.run(
                 kind,
                 () -> {
@@ -234,11 +235,16 @@ class TimeoutTest {
                             Async.timeout(
                                     Duration.ofSeconds(5),
                                     () -> {
-                                        ran.set(true);
+                                        trail.add("body starts");
+                                        Async.yieldNow().await();
+                                        trail.add("body ends");
                                     });
-                    limited.cancel();
-                    assertThrows(CancellationException.class, limited::await);
+                    trail.add("timeout returned");
+                    limited.await();
+                    trail.add("timeout awaited");
                 });
-        assertFalse(ran.get());
+        assertEquals(
+                List.of("body starts", "timeout returned", "body ends", "timeout awaited"),
+                trail.events());
     }
 }

@@ -61,7 +61,7 @@ final class CorobridgeRun {
         private static final long serialVersionUID = 1L;
 
         Boom(String label) {
-            super(label, null, false, false);
+            super(label, null, true, false);
         }
     }
 
@@ -72,7 +72,7 @@ final class CorobridgeRun {
         final transient List<Throwable> failures;
 
         GroupFailure(List<Throwable> failures) {
-            super("a task group failed", null, false, false);
+            super("a task group failed", null, true, false);
             this.failures = failures;
         }
     }

@@ -18,13 +18,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Random task programs run under CPython's asyncio and under corobridge must leave the same trail,
  * line for line. Each CI run tries new programs ({@code -Dcorobridge.differential.programs}, 1,000
- * by default, from {@code -Dcorobridge.differential.seed}, random by default); a mismatch is shrunk
- * to a small program and printed with its seed, both sources and both trails.
+ * by default, from {@code -Dcorobridge.differential.seed}, random by default; {@code
+ * -Dcorobridge.differential.verbs=SPAWN,AWAIT,...} narrows them); a mismatch is shrunk to a small
+ * program and printed with its seed, both sources and both trails ({@code
+ * -Dcorobridge.differential.show=N} shows the first N).
  *
- * <p>Two parts of a trail are compared as sets of lines, not sequences, because asyncio leaves
- * their order unspecified (it iterates a set): the cancellation of the tasks still running when the
- * main task returned. (A task group's abort order is a set's too; the Python side runs its groups
- * in creation order, which is corobridge's.)
+ * <p>Where asyncio's order is a set's, which CPython leaves unspecified (the cancellation of the
+ * tasks still running when {@code asyncio.run}'s main task returns, a task group's abort), the
+ * Python side is made to use creation order, which is corobridge's. See ADR 0013.
  */
 @org.junit.jupiter.api.Timeout(value = 15, unit = TimeUnit.MINUTES)
 class DifferentialTest {
@@ -60,7 +61,8 @@ class DifferentialTest {
                 Math.min(differing.size(), Integer.getInteger("corobridge.differential.show", 1));
         StringBuilder shown = new StringBuilder();
         for (int i = 0; i < show; i++) {
-            shown.append(mismatch(shrink(python, differing.get(i), reports), python)).append('\n');
+            shown.append(mismatch(shrink(python, differing.get(i), reports), python, reports))
+                    .append('\n');
         }
         fail(
                 differing.size()
@@ -74,7 +76,7 @@ class DifferentialTest {
 
     private static Set<ProgramGenerator.Verb> verbs() {
         String property = System.getProperty("corobridge.differential.verbs");
-        if (property == null || property.isBlank()) return ProgramGenerator.TESTED;
+        if (property == null || property.isBlank()) return ProgramGenerator.ALL;
         Set<ProgramGenerator.Verb> verbs = EnumSet.noneOf(ProgramGenerator.Verb.class);
         for (String name : property.split(","))
             verbs.add(ProgramGenerator.Verb.valueOf(name.trim()));
@@ -106,20 +108,11 @@ class DifferentialTest {
         }
     }
 
-    /**
-     * True when the trails are equal, except that the lines after asyncio's marker (the leftovers'
-     * cancellation) may come in any order.
-     */
+    /** True when the trails are equal, asyncio's marker of the leftovers' cancellation aside. */
     static boolean matches(List<String> asyncio, List<String> corobridge) {
-        int marker = asyncio.indexOf(MARKER);
-        if (corobridge.size() != asyncio.size() - 1) return false;
-        if (!corobridge.subList(0, marker).equals(asyncio.subList(0, marker))) return false;
-        List<String> expected = new ArrayList<>(asyncio.subList(marker + 1, asyncio.size() - 1));
-        List<String> actual = new ArrayList<>(corobridge.subList(marker, corobridge.size() - 1));
-        expected.sort(null);
-        actual.sort(null);
-        return expected.equals(actual)
-                && corobridge.get(corobridge.size() - 1).equals(asyncio.get(asyncio.size() - 1));
+        List<String> expected = new ArrayList<>(asyncio);
+        expected.remove(MARKER);
+        return expected.equals(corobridge);
     }
 
     /** The smallest program, one step at a time, whose trails still differ. */
@@ -145,9 +138,11 @@ class DifferentialTest {
         return smallest;
     }
 
-    private static String mismatch(Program program, CPython python) throws Exception {
+    private static String mismatch(Program program, CPython python, Reports reports)
+            throws Exception {
         List<String> asyncio = python.start(List.of(program)).trails().get(0);
         List<String> corobridge = runOnCorobridge(program);
+        reports.take();
         StringBuilder out = new StringBuilder();
         out.append("corobridge and asyncio differ on this program (seed ")
                 .append(program.seed())

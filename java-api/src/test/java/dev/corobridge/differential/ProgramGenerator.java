@@ -34,7 +34,7 @@ import java.util.Set;
  */
 final class ProgramGenerator {
 
-    /** What a program can do; the differential test uses {@link #TESTED}. */
+    /** What a program can do; the differential test draws from {@link #ALL}. */
     enum Verb {
         SPAWN,
         AWAIT,
@@ -52,10 +52,6 @@ final class ProgramGenerator {
     }
 
     static final Set<Verb> ALL = EnumSet.allOf(Verb.class);
-
-    /** The verbs the differential test draws from unless told otherwise. */
-    static final Set<Verb> TESTED =
-            EnumSet.complementOf(EnumSet.of(Verb.WAIT_FOR, Verb.TIMEOUT, Verb.TASK_GROUP));
 
     private static final int MAX_FUNCTIONS = 6;
     private static final int MAX_DEPTH = 2;

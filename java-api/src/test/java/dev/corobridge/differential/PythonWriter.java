@@ -29,7 +29,7 @@ final class PythonWriter {
      */
     private static final String PRELUDE =
             """
-            import asyncio, json, sys
+            import asyncio, itertools, json, sys, weakref
 
             class Boom(Exception):
                 pass
@@ -37,6 +37,20 @@ final class PythonWriter {
             class _CreationOrder(dict):
                 def add(self, task): self[task] = None
                 def discard(self, task): self.pop(task, None)
+
+            # asyncio.run cancels the tasks still running in a set's order: here in creation order.
+            _created = weakref.WeakKeyDictionary()
+            def _task_factory(loop, coro, **kwargs):
+                task = asyncio.Task(coro, loop=loop, **kwargs)
+                _created[task] = next(_counter)
+                return task
+            _counter = itertools.count()
+            def _new_loop():
+                loop = asyncio.new_event_loop()
+                loop.set_task_factory(_task_factory)
+                return loop
+            _all_tasks = asyncio.tasks.all_tasks
+            asyncio.tasks.all_tasks = lambda loop=None: sorted(_all_tasks(loop), key=_created.get)
 
             _group_init = asyncio.TaskGroup.__init__
             def _ordered_group_init(self):
@@ -46,7 +60,10 @@ final class PythonWriter {
 
             def desc(v):
                 if isinstance(v, BaseExceptionGroup):
-                    return 'Group[' + ', '.join(sorted(desc(e) for e in v.exceptions)) + ']'
+                    # One exception object twice (a child's, re-raised by the body) is one failure:
+                    # a Java exception cannot be suppressed by itself.
+                    unique = list({id(e): e for e in v.exceptions}.values())
+                    return 'Group[' + ', '.join(sorted(desc(e) for e in unique)) + ']'
                 if isinstance(v, asyncio.CancelledError): return 'Cancelled'
                 if isinstance(v, TimeoutError): return 'Timeout'
                 if isinstance(v, Boom): return 'Boom(' + str(v) + ')'
@@ -56,7 +73,7 @@ final class PythonWriter {
                 return str(v)
 
             def run_program(number, main, trail):
-                runner = asyncio.Runner()
+                runner = asyncio.Runner(loop_factory=_new_loop)
                 try:
                     try:
                         result = desc(runner.run(main()))

@@ -36,14 +36,19 @@ import kotlinx.coroutines.cancelChildren
  * (or its next one); later awaits run non-cancellably so that `finally` blocks can still await
  * their cleanup.
  */
-internal class JavaBody<T>(
-    parentContext: CoroutineContext,
-    future: TaskFuture<T>,
-    isGroup: Boolean = false,
-) : TaskCoroutine<T>(parentContext, future, isGroup), Runnable {
+internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFuture<T>) :
+    TaskCoroutine<T>(parentContext, future, takesAwaitersCancellation = true), Runnable {
     /** The task this body computes. */
     val task: TaskFuture<T>
         get() = future
+
+    /** When this task was created, relative to the others: the order asyncio.run's sweep takes. */
+    private val created = CREATED.incrementAndGet()
+
+    /**
+     * Started in place ([launchInPlace]): a block of the task awaiting it, not a task of its own.
+     */
+    private var isBlock = false
 
     /**
      * Where tasks the body launches belong: a job of their own under the loop's main task, as in
@@ -75,14 +80,15 @@ internal class JavaBody<T>(
     private var awaited: CompletableFuture<*>? = null
     private var awaitedCancellable = true
     private var finished = false
-    private var value: T? = null
-    private var failure: Throwable? = null
+    protected var value: T? = null
+    protected var failure: Throwable? = null
     private var exitActions: MutableSet<Runnable>? = null
 
     /** The registration the driver is waiting on; whoever clears it resumes the body. */
     @Volatile @JvmField internal var waiter: Waiter? = null
     @Volatile private var cancellationDelivered = false
-    @Volatile private var cancelledAgain = false // once the cancellation was delivered
+    /** A cancellation requested of the body alone, or again after the first was delivered. */
+    @Volatile private var requested: CancellationException? = null
     @Volatile private var cancellation: CancellationException? = null // for the body to throw
 
     /** The body has received its cancellation (body thread only). */
@@ -100,6 +106,35 @@ internal class JavaBody<T>(
         runsIfItsDeadlinePassed: Boolean = false,
         cancelChildrenAfterBody: Boolean = false,
     ) {
+        prepare(body, runsIfItsDeadlinePassed, cancelChildrenAfterBody)
+        dispatchStep(START)
+    }
+
+    /**
+     * Starts a block that asyncio runs inside the awaiting task (`async with timeout(...)`, a task
+     * group): called from a Java body on this loop, [body] runs now, in that body's turn, and this
+     * returns once it first gives up the turn; its end resumes the task awaiting it in the same
+     * turn. Called from elsewhere, it starts like [launch].
+     */
+    fun launchInPlace(body: Callable<T>, runsIfItsDeadlinePassed: Boolean = false) {
+        prepare(body, runsIfItsDeadlinePassed, cancelChildrenAfterBody = false)
+        val creator = current()
+        val loop = loop
+        if (creator == null || loop == null || creator.loop !== loop) return dispatchStep(START)
+        endsInCallersTurn = true
+        isBlock = true
+        startedBy = creator
+        creator.turn = DRIVER
+        step = START
+        startBody() // hands the turn back to the creator when the body first yields, or at once
+        creator.waitForTurn()
+    }
+
+    private fun prepare(
+        body: Callable<T>,
+        runsIfItsDeadlinePassed: Boolean,
+        cancelChildrenAfterBody: Boolean,
+    ) {
         val environment =
             context[TaskEnvironment] ?: error("a Java body needs a TaskEnvironment in its context")
         this.body = body
@@ -107,8 +142,22 @@ internal class JavaBody<T>(
         this.cancelChildrenAfterBody = cancelChildrenAfterBody
         // Exclusive environments exist only on loops (Engine.runLoop).
         if (environment.exclusive) loop = context[ContinuationInterceptor] as? LoopDispatcher
-        dispatchStep(START)
     }
+
+    /** The body that started this block in place, until the block first gives up the turn. */
+    private var startedBy: JavaBody<*>? = null
+    protected var endsInCallersTurn: Boolean = false
+
+    /** The block started in place gave up the turn for the first time: its creator goes on. */
+    private fun handBackToCreator(): Boolean {
+        val creator = startedBy ?: return false
+        startedBy = null
+        creator.handBodyTheTurn()
+        return true
+    }
+
+    /** Parks the calling body's thread (this body's) until it has the turn again. */
+    private fun waitForTurn() = parkUntil(BODY)
 
     /**
      * A driver step, on the task's dispatcher; and the body thread's entry point, which is the only
@@ -126,6 +175,7 @@ internal class JavaBody<T>(
     private fun startBody() {
         if (isCancelled && !(runsIfItsDeadlinePassed && cancelledByOwnDeadline())) {
             resumeWith(Result.failure(getCancellationException()))
+            handBackToCreator()
             return
         }
         val loop = loop
@@ -138,6 +188,7 @@ internal class JavaBody<T>(
         } catch (e: Throwable) { // no thread for the body: the task fails, nothing is left behind
             if (loop != null && holder != null) loop.permitHolder = holder
             resumeWith(Result.failure(e))
+            handBackToCreator()
         }
     }
 
@@ -151,16 +202,15 @@ internal class JavaBody<T>(
             finishBody()
             return false
         }
-        val target = awaited!!
-        awaited = null
+        val target = awaited!! // kept until the body resumes: see cancellationDue
         val cancellable = awaitedCancellable
-        if (cancellable && cancellationPending()) {
+        if (cancellable && cancellationDue(target)) {
             deliverCancellation()
             return true
         }
         if (target.isSettled()) return true
         val onYield = ((target as? TaskFuture<*>)?.coroutine as? SleepCoroutine)?.isPendingYield
-        val registration = Waiter(this, cancellable, onYield == true)
+        val registration = Waiter(this, target, cancellable, onYield == true)
         waiter = registration
         registration.register(target)
         // A cancellation that came before `waiter` was set saw nothing to interrupt.
@@ -179,9 +229,10 @@ internal class JavaBody<T>(
     internal fun targetSettled(registration: Waiter) {
         if (!WAITER.compareAndSet(this, registration, null)) return
         val loop = loop
-        if (loop != null && loop.yieldInTurn != null) {
-            // A yield's own turn in the queue is this body's turn (asyncio's bare `yield`).
-            loop.yieldInTurn = null
+        if (loop != null && loop.resumesInTurn === registration.target) {
+            // The turn that settled it is this body's own (asyncio's bare `yield`, or the end of
+            // a block that asyncio runs inside the awaiting task).
+            loop.resumesInTurn = null
             step = RESUME_BODY
             resumeBody()
         } else {
@@ -199,9 +250,13 @@ internal class JavaBody<T>(
 
     override fun onCancelling(cause: Throwable?) {
         if (cause == null) return
-        // A cancellation, not the body's own failure or its own CancellationException.
-        if (cause is CancellationException && !finished) launched?.cancel(cause)
+        val launchedSoFar = launched // delivering the cancellation starts a fresh job
+        // First what the body awaits: a task cancelled before gets this as a request of its own.
         interruptAwait()
+        // A cancellation, not the body's own failure or its own CancellationException. (The end
+        // of Async.run reaches every task itself, in the order asyncio's would.)
+        if (cause is CancellationException && !finished && loop?.sweeping != true)
+            launchedSoFar?.cancel(cause)
     }
 
     /**
@@ -210,24 +265,70 @@ internal class JavaBody<T>(
      * body gets another `CancellationException` at its next cancellable await.
      */
     override fun cancelAgain() {
-        if (finished || !cancellationDelivered) return
-        cancelledAgain = true
+        if (finished) return
+        cancelledBesidesItsDeadline = true
+        if (!cancellationDelivered) return // the first, still pending, stands for this one
+        requestCancellation(getCancellationException())
+    }
+
+    /** Asked to cancel again while cancelled: its own deadline then does not time it out. */
+    @Volatile private var cancelledBesidesItsDeadline = false
+
+    override val timesOutOnItsDeadline: Boolean
+        get() = !cancelledBesidesItsDeadline
+
+    /**
+     * Cancels the body, not the task: it gets [cause] at its next cancellable await, and the task
+     * ends as its body does (a task group cancelling its body when a child failed).
+     */
+    fun requestCancellation(cause: CancellationException) {
+        if (finished || (isCancelled && !cancellationDelivered)) return
+        requested = cause
         interruptAwait()
     }
 
     private fun cancellationPending(): Boolean =
-        (isCancelled && !cancellationDelivered) || cancelledAgain
+        (isCancelled && !cancellationDelivered) || requested != null
+
+    /**
+     * A pending cancellation is thrown at an await that has settled, except when it settled a task
+     * group with failures: asyncio throws it into the group's exit, where the failures win, and the
+     * body gets it at its next await.
+     */
+    private fun cancellationDue(settled: CompletableFuture<*>?): Boolean {
+        if (settled === forwardedTo) {
+            forwardedTo = null
+            // A group ending with failures re-cancels the task that it took a cancellation from.
+            if (isFailedGroup(settled)) requested = requested ?: ownCancellation()
+        }
+        return cancellationPending() && !isFailedGroup(settled)
+    }
+
+    private fun isFailedGroup(settled: CompletableFuture<*>?): Boolean =
+        settled is TaskFuture<*> && settled.coroutine is GroupBody<*> && settled.endedWithFailure
+
+    private fun ownCancellation(): CancellationException =
+        if (isCancelled) getCancellationException()
+        else CancellationException("Task '${future.name()}' was cancelled")
+
+    /** What this body's cancellation was passed on to, until the body resumes from it. */
+    private var forwardedTo: CompletableFuture<*>? = null
 
     /** Delivers a pending cancellation to the await the body is parked in, if it can take one. */
     private fun interruptAwait() {
         val registration = waiter ?: return
         // Awaiting a yield: its turn, queued already, resumes the body with the cancellation.
         if (registration.onYield) return
-        if (
-            registration.cancellable &&
-                cancellationPending() &&
-                WAITER.compareAndSet(this, registration, null)
-        ) {
+        if (!registration.cancellable || !cancellationPending()) return
+        val target = registration.target
+        if (((target as? TaskFuture<*>)?.coroutine)?.takesAwaitersCancellation == true) {
+            // asyncio cancels what the task awaits and waits for it: the body sees its outcome.
+            takeCancellation()
+            forwardedTo = target
+            target.cancel(false)
+            return
+        }
+        if (WAITER.compareAndSet(this, registration, null)) {
             registration.dispose()
             deliverCancellation()
             dispatchStep(RESUME_BODY)
@@ -235,13 +336,19 @@ internal class JavaBody<T>(
     }
 
     private fun deliverCancellation() {
-        cancellationDelivered = true
-        cancelledAgain = false
+        val cause = requested ?: getCancellationException()
+        takeCancellation()
+        cancellation = cause
+    }
+
+    /** The pending cancellation is on its way to the body, thrown at it or by what it awaits. */
+    private fun takeCancellation() {
+        if (isCancelled) cancellationDelivered = true
+        requested = null
         // Cleanup work goes to a fresh job; this one ends once the tasks in it have.
         launched?.complete()
         launches = null
         launched = null
-        cancellation = getCancellationException()
     }
 
     /**
@@ -249,7 +356,7 @@ internal class JavaBody<T>(
      * queued is delivered now, at that await, as asyncio's next step throws it.
      */
     private fun resumeBody() {
-        if (awaitedCancellable && cancellationPending()) deliverCancellation()
+        if (awaitedCancellable && cancellationDue(awaited)) deliverCancellation()
         handBodyTheTurn()
     }
 
@@ -264,10 +371,14 @@ internal class JavaBody<T>(
         // What the body left open (a stream it stopped iterating) is stopped before the task waits
         // for its children: the producer is one of them and would otherwise keep it alive.
         exitActions?.forEach(Runnable::run)
-        complete()
+        if (bodyEnded()) complete()
     }
 
-    private fun complete() {
+    /** The body has returned or thrown; true to complete the task now. */
+    protected open fun bodyEnded(): Boolean = true
+
+    /** Completes the task with the body's outcome ([value] or [failure]). */
+    protected fun complete() {
         launched?.complete() // ends once the tasks in it have
         val loop = loop
         if (!cancelChildrenAfterBody) return resumeWithOutcome()
@@ -278,10 +389,7 @@ internal class JavaBody<T>(
         // asyncio.run's end: the main task's done-callback stops the loop, the iteration it ran in
         // still finishes, and then the tasks still running are cancelled.
         val stop = Runnable {
-            cancelChildren()
-            // Tasks already cleaning up after a cancellation get another (asyncio.run cancels
-            // every task still running).
-            for (task in runningTasks(this)) task.coroutine?.cancelAgain()
+            sweep(loop)
             // The outcome is the caller's. The job stays open until the leftovers' cleanup is
             // done, even when the body failed: cleanup may launch tasks, which must not be
             // cancelled at birth.
@@ -291,7 +399,28 @@ internal class JavaBody<T>(
         loop.dispatch(context, Runnable { loop.atIterationEnd(stop) })
     }
 
+    /**
+     * asyncio.run's cancellation of every task still running, in the order they were created
+     * (asyncio's is a set's, unspecified): a task already cleaning up after a cancellation gets
+     * another. Then whatever else is left under the main task (sleeps, gathers) is cancelled.
+     */
+    private fun sweep(loop: LoopDispatcher) {
+        val tasks =
+            runningTasks(this)
+                .mapNotNull { it.coroutine as? JavaBody<*> }
+                .filter { it !== this && !it.isBlock }
+                .sortedBy { it.created }
+        loop.sweeping = true
+        try {
+            for (task in tasks) task.future.cancel(false)
+        } finally {
+            loop.sweeping = false
+        }
+        cancelChildren()
+    }
+
     private fun resumeWithOutcome() {
+        if (endsInCallersTurn) loop?.resumesInTurn = future
         val failure = failure
         @Suppress("UNCHECKED_CAST")
         resumeWith(if (failure != null) Result.failure(failure) else Result.success(value as T))
@@ -380,7 +509,7 @@ internal class JavaBody<T>(
         } else if (settleYield()) {
             turn = BODY
             return
-        } else {
+        } else if (!handBackToCreator()) {
             while (turn != BODY && loop.permitHolder === this) {
                 if (!loop.runNext()) {
                     loop.returnPermit()
@@ -432,6 +561,7 @@ internal class JavaBody<T>(
      */
     internal class Waiter(
         private val body: JavaBody<*>,
+        val target: CompletableFuture<*>,
         val cancellable: Boolean,
         val onYield: Boolean,
     ) : (Throwable?) -> Unit {
@@ -461,6 +591,8 @@ internal class JavaBody<T>(
         private const val START = 0
         private const val BODY_YIELDED = 1
         private const val RESUME_BODY = 2
+
+        private val CREATED = java.util.concurrent.atomic.AtomicLong()
 
         private val WAITER =
             AtomicReferenceFieldUpdater.newUpdater(

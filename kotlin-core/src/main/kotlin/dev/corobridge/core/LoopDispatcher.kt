@@ -46,6 +46,9 @@ public class LoopDispatcher private constructor() : CoroutineDispatcher(), Delay
      */
     @get:JvmSynthetic @set:JvmSynthetic @Volatile internal var permitHolder: Any = this
 
+    /** True while the end of `Async.run` cancels the tasks still running, one by one. */
+    @JvmField @JvmSynthetic internal var sweeping: Boolean = false
+
     // Only the permit's holder reads or writes these two (see runNext).
     private var iterationOpen = false
     private var atIterationEnd: Runnable? = null
@@ -62,11 +65,13 @@ public class LoopDispatcher private constructor() : CoroutineDispatcher(), Delay
     @get:JvmSynthetic @set:JvmSynthetic @Volatile internal var main: TaskCoroutine<*>? = null
 
     /**
-     * The yield ([SleepCoroutine] of no delay) completing in its turn, if any: the Java body
-     * awaiting it resumes in that same turn instead of queueing another, and clears this before it
-     * takes the permit. Only the permit's holder writes it.
+     * A future whose completion, in the turn running now, stands for its awaiter's own step: a
+     * yield ([SleepCoroutine] of no delay), or a block that asyncio runs inside the awaiting task
+     * (a timeout's body, `wait_for`). The Java body awaiting it resumes in this same turn instead
+     * of queueing another. Only the permit's holder writes it; a stale value is harmless, since a
+     * settled future gets no new waiters.
      */
-    @JvmField @JvmSynthetic @Volatile internal var yieldInTurn: Any? = null
+    @JvmField @JvmSynthetic @Volatile internal var resumesInTurn: Any? = null
 
     /** The failures of tasks in this loop that nobody retrieved, reported when the loop ends. */
     @get:JvmSynthetic internal val failureReports: FailureReports = FailureReports()

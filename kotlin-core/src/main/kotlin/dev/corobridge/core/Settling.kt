@@ -4,11 +4,19 @@ import java.util.WeakHashMap
 import java.util.concurrent.CancellationException
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater
+import kotlin.coroutines.ContinuationInterceptor
+import kotlin.coroutines.intrinsics.COROUTINE_SUSPENDED
+import kotlin.coroutines.intrinsics.intercepted
+import kotlin.coroutines.intrinsics.suspendCoroutineUninterceptedOrReturn
 import kotlin.coroutines.resume
+import kotlin.coroutines.resumeWithException
 import kotlinx.coroutines.CancellableContinuation
 import kotlinx.coroutines.DisposableHandle
 import kotlinx.coroutines.InternalCoroutinesApi
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.currentCoroutineContext
+import kotlinx.coroutines.ensureActive
 import kotlinx.coroutines.suspendCancellableCoroutine
 import kotlinx.coroutines.withContext
 
@@ -169,29 +177,97 @@ internal object PlainFutureCallbacks {
 }
 
 /**
- * Awaits [task]; if the calling coroutine is cancelled meanwhile, cancels [task] and awaits its
- * cleanup first.
+ * Suspends until [future] settles, or throws the calling coroutine's cancellation if that comes
+ * first, in asyncio's turns: the settlement is seen in a turn queued when the future settles (a
+ * done-callback), and a cancellation that comes before that turn runs wins, woken in a turn of its
+ * own (the cancelled waiter's), unlike kotlinx's prompt cancellation of a queued resumption.
  */
-internal suspend fun awaitOrCancel(task: CompletableFuture<*>) {
+@OptIn(InternalCoroutinesApi::class)
+internal suspend fun awaitSettledOrCancellation(future: CompletableFuture<*>) {
+    if (future.isSettled()) return
+    val context = currentCoroutineContext()
+    val loop = context[ContinuationInterceptor] as? LoopDispatcher
+    val job = context[Job]
+    val resumed = java.util.concurrent.atomic.AtomicBoolean()
+    var registration: DisposableHandle? = null
+    var cancellation: DisposableHandle? = null
     try {
-        awaitSettled(task)
-    } catch (e: CancellationException) {
-        task.cancel(false)
-        withContext(NonCancellable) { awaitSettled(task) }
-        throw e
+        suspendCoroutineUninterceptedOrReturn<Unit> { continuation ->
+            registration =
+                future.onSettled {
+                    val seen = Runnable {
+                        // In the turn itself: resumed in place.
+                        if (resumed.compareAndSet(false, true)) continuation.resume(Unit)
+                    }
+                    if (loop != null) loop.dispatch(context, seen)
+                    else if (resumed.compareAndSet(false, true))
+                        continuation.intercepted().resume(Unit)
+                }
+            cancellation =
+                job?.invokeOnCompletion(onCancelling = true) { cause ->
+                    if (resumed.compareAndSet(false, true))
+                        continuation
+                            .intercepted()
+                            .resumeWithException(
+                                cause as? CancellationException
+                                    ?: CancellationException(cause?.message)
+                            )
+                }
+            COROUTINE_SUSPENDED
+        }
+    } finally {
+        registration?.dispose()
+        cancellation?.dispose()
     }
 }
 
-/** Like [awaitOrCancel] for every future of [tasks]; see [awaitAll]. */
+/**
+ * Awaits [task]; if the calling coroutine is cancelled meanwhile, cancels [task] at that moment (as
+ * asyncio cancels what a task awaits) and goes on waiting for it. The caller then reads the task's
+ * outcome: a failure or value it ended with despite the cancellation stands.
+ */
+internal suspend fun awaitOrCancel(task: CompletableFuture<*>) {
+    awaitAllOrCancel(listOf(task), stopAtFailure = true)
+}
+
+/**
+ * Like [awaitOrCancel] for every future of [tasks] (asyncio's gather): a cancellation cancels them
+ * all at once, and the wait goes on until they have ended (with [stopAtFailure], until the first
+ * one fails or ends cancelled, whose index is returned). Throws the cancellation only when no task
+ * failed first.
+ */
+@OptIn(InternalCoroutinesApi::class)
 internal suspend fun awaitAllOrCancel(
     tasks: List<CompletableFuture<*>>,
     stopAtFailure: Boolean,
 ): Int {
+    val job = currentCoroutineContext()[Job] ?: return awaitAll(tasks, stopAtFailure)
+    // Whether the cancellation reached a task still running: asyncio's gather.cancel() is then
+    // true and the wait goes on; if every task had ended, the waiter gets the cancellation.
+    var reachedATask = false
+    val cancelsThem =
+        job.invokeOnCompletion(onCancelling = true) { reachedATask = cancelAll(tasks) }
     try {
-        return awaitAll(tasks, stopAtFailure)
-    } catch (e: CancellationException) {
-        tasks.forEach { it.cancel(false) }
-        withContext(NonCancellable) { awaitAll(tasks, stopAtFailure = false) }
-        throw e
+        val index = withContext(NonCancellable) { awaitAll(tasks, stopAtFailure) }
+        if (index < 0 || (job.isCancelled && !reachedATask))
+            currentCoroutineContext().ensureActive()
+        return index
+    } finally {
+        cancelsThem.dispose()
     }
+}
+
+/**
+ * Cancels each future still running (a task cleaning up after a cancellation gets another); false
+ * if none was.
+ */
+private fun cancelAll(futures: List<CompletableFuture<*>>): Boolean {
+    var any = false
+    for (future in futures) {
+        if (!future.isSettled()) {
+            future.cancel(false)
+            any = true
+        }
+    }
+    return any
 }

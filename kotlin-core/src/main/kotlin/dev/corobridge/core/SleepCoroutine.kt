@@ -62,11 +62,8 @@ internal class SleepCoroutine(parentContext: CoroutineContext, future: TaskFutur
         // No timer: a yield. (On a loop a timer is set before it can fire, by the permit's holder.)
         val loop = if (timer == null) context[ContinuationInterceptor] as? LoopDispatcher else null
         if (loop == null) return resumeWith(Result.success(null))
-        loop.yieldInTurn = this
+        loop.resumesInTurn = future
         resumeWith(Result.success(null))
-        // Still set: no body took the turn, so this thread still holds the permit. Cleared: a
-        // body took it, and another holder may have set it since.
-        if (loop.yieldInTurn === this) loop.yieldInTurn = null
     }
 
     /** True while this is a yield waiting for its turn. */

@@ -14,19 +14,24 @@ import kotlinx.coroutines.InternalCoroutinesApi
 import kotlinx.coroutines.Job
 
 /**
- * The coroutine behind a task; it completes the task's future when it finishes (children included).
+ * The coroutine behind a task; it completes the task's future when it finishes (its own kotlinx
+ * children included: a Java body has none, the tasks it starts live in a job of their own).
  *
  * Failure policy, as in asyncio: a task's failure belongs to whoever awaits it, so a failed child
  * does not cancel its parent ([childCancelled] is false) and the failure is recorded for reporting
- * if nobody retrieves it. A task group ([isGroup]) is the exception: a failed child cancels the
- * group and its siblings, and the group fails with that first failure.
+ * if nobody retrieves it. Task groups keep their own books ([GroupBody]).
  */
 @OptIn(InternalCoroutinesApi::class)
 internal open class TaskCoroutine<T>(
     parentContext: CoroutineContext,
     val future: TaskFuture<T>,
-    private val isGroup: Boolean = false,
     attachToParentJob: Boolean = true,
+    /**
+     * A Java body cancelled while it awaits this task cancels this task and goes on waiting for it,
+     * as asyncio cancels a task's `_fut_waiter`: tasks, gathers and waits do; sleeps and shields,
+     * which settle at once when cancelled in asyncio, are not waited for.
+     */
+    val takesAwaitersCancellation: Boolean = false,
 ) : AbstractCoroutine<T>(parentContext, initParentJob = attachToParentJob, active = true) {
     init {
         future.coroutine = this
@@ -37,15 +42,20 @@ internal open class TaskCoroutine<T>(
     }
 
     override fun onCancelled(cause: Throwable, handled: Boolean) {
-        val failure = if (cause is DeadlineExceeded) cause.toTimeoutException() else cause
+        // Only its own deadline times a task out; one it was cancelled by along with another
+        // task is a cancellation (asyncio: the innermost timeout that did not expire propagates
+        // the CancelledError).
+        val failure =
+            if (cause is DeadlineExceeded && cause.owner === this && timesOutOnItsDeadline)
+                cause.toTimeoutException()
+            else cause
         // Cancelled (or completed by hand) before the work ended, and the work then failed: its
         // cleanup's failure, which an await of the task gives, as in asyncio.
         if (!future.settleExceptionally(failure) && failure !is CancellationException)
             FailureReports.keepCleanupFailure(future, failure)
     }
 
-    override fun childCancelled(cause: Throwable): Boolean =
-        if (isGroup) super.childCancelled(cause) else false
+    override fun childCancelled(cause: Throwable): Boolean = false
 
     override fun handleJobException(exception: Throwable): Boolean {
         val environment = context[TaskEnvironment]
@@ -64,6 +74,13 @@ internal open class TaskCoroutine<T>(
 
     /** Requests cancellation of a task already cancelled whose work still runs; see JavaBody. */
     open fun cancelAgain() {}
+
+    /**
+     * False when, cancelled by its own deadline, the task was also asked to cancel by someone else:
+     * asyncio's timeout then lets the cancellation through instead of a timeout.
+     */
+    open val timesOutOnItsDeadline: Boolean
+        get() = true
 
     /**
      * Fails this task with [cause], which need not be a cancellation, as a failed child would;
@@ -90,6 +107,10 @@ internal open class TaskCoroutine<T>(
     fun startDeadline(nanos: Long, subject: String) {
         val expire = Runnable { cancel(DeadlineExceeded(nanos, subject, owner = this)) }
         val dispatcher = context[ContinuationInterceptor]
+        if (nanos == 0L && dispatcher is LoopDispatcher) {
+            // Expired already: asyncio queues the expiry (call_soon), it sets no timer.
+            return dispatcher.dispatch(context, expire)
+        }
         val handle: DisposableHandle =
             if (dispatcher is LoopDispatcher) dispatcher.scheduleNanos(nanos, expire)
             else Deadlines.schedule(nanos, expire)

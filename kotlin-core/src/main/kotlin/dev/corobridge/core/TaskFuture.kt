@@ -49,6 +49,14 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
     private val cleanupFailure: Throwable?
         get() = failureRecord?.takeIf { it.isCleanup }?.exception
 
+    /**
+     * True when the settled task's work ended with a failure, not a cancellation: its own, or that
+     * of its cleanup after it was cancelled. Reads without retrieving.
+     */
+    @get:JvmSynthetic
+    internal val endedWithFailure: Boolean
+        get() = isSettled && isCompletedExceptionally && (!isCancelled || cleanupFailure != null)
+
     /** An action given to `whenComplete` received this future's failure. */
     @Volatile private var failureSeen = false
 
@@ -113,12 +121,18 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
         // blank one.
         val cancellation = CancellationException("Task '${name()}' was cancelled")
         val coroutine = coroutine
+        // Cancelled already (its deadline, a cancelled parent) and still cleaning up: asyncio
+        // delivers another cancellation.
+        val cancelledBefore = coroutine?.isCancelled == true
         if (!super.completeExceptionally(cancellation)) {
-            // Cancelled before and still cleaning up: asyncio delivers another cancellation.
             if (isCancelled) coroutine?.cancelAgain()
             return isCancelled
         }
-        if (coroutine != null) coroutine.cancel(cancellation) else derivation?.source?.cancel(false)
+        when {
+            cancelledBefore -> coroutine.cancelAgain()
+            coroutine != null -> coroutine.cancel(cancellation)
+            else -> derivation?.source?.cancel(false)
+        }
         return true
     }
 

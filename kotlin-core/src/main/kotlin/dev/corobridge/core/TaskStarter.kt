@@ -41,7 +41,10 @@ internal class TaskStarter(private val newFuture: Supplier<out TaskFuture<*>>) {
         return context
     }
 
-    /** Starts a Java body as a task; see [JavaBody.launch] for [runsIfItsDeadlinePassed]. */
+    /**
+     * Starts a Java body as a task; see [JavaBody.launch] for [runsIfItsDeadlinePassed], and
+     * [JavaBody.launchInPlace] for [inPlace].
+     */
     fun <T> startBody(
         parent: CoroutineContext,
         name: String?,
@@ -49,11 +52,13 @@ internal class TaskStarter(private val newFuture: Supplier<out TaskFuture<*>>) {
         deadlineNanos: Long = NO_DEADLINE,
         subject: String = "",
         runsIfItsDeadlinePassed: Boolean = false,
+        inPlace: Boolean = false,
     ): TaskFuture<T> {
         val future = newTask<T>(name)
         val task = JavaBody(taskContext(parent, name), future)
         if (deadlineNanos != NO_DEADLINE) task.startDeadline(deadlineNanos, subject)
-        task.launch(body, runsIfItsDeadlinePassed)
+        if (inPlace) task.launchInPlace(body, runsIfItsDeadlinePassed)
+        else task.launch(body, runsIfItsDeadlinePassed)
         return future
     }
 
@@ -71,10 +76,16 @@ internal class TaskStarter(private val newFuture: Supplier<out TaskFuture<*>>) {
         subject: String = "",
         runsEvenIfCancelledEarly: Boolean = false,
         startsInPlace: Boolean = false,
+        takesAwaitersCancellation: Boolean = false,
         block: suspend TaskCoroutine<T>.() -> T,
     ): TaskFuture<T> {
         val future = newTask<T>(name)
-        val coroutine = TaskCoroutine(taskContext(parent, name), future)
+        val coroutine =
+            TaskCoroutine(
+                taskContext(parent, name),
+                future,
+                takesAwaitersCancellation = takesAwaitersCancellation,
+            )
         if (deadlineNanos != NO_DEADLINE) coroutine.startDeadline(deadlineNanos, subject)
         val start =
             when {

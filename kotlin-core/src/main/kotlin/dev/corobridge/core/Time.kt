@@ -1,7 +1,10 @@
 package dev.corobridge.core
 
 import java.util.concurrent.Callable
+import java.util.concurrent.CancellationException
 import java.util.concurrent.CompletableFuture
+import java.util.concurrent.TimeoutException
+import kotlin.coroutines.ContinuationInterceptor
 
 /** The engine's room for time: sleeps, yields and timeouts. Durations are in nanoseconds, >= 0. */
 @InternalCorobridgeApi
@@ -27,6 +30,7 @@ public class Time private constructor(private val starter: TaskStarter) {
             deadlineNanos = nanos,
             subject = "the body of Async.timeout",
             runsIfItsDeadlinePassed = true,
+            inPlace = true, // asyncio.timeout is a block of the awaiting task
         )
 
     /**
@@ -35,15 +39,51 @@ public class Time private constructor(private val starter: TaskStarter) {
      */
     public fun <T> waitFor(task: CompletableFuture<T>, nanos: Long): TaskFuture<T> {
         val subject = if (task is TaskFuture<*>) "Task '${task.name()}'" else "the awaited future"
+        // asyncio's wait_for runs in the awaiting task: it starts in place, and a wait that
+        // ends when the task does resumes its awaiter in that same turn.
+        if (nanos == 0L) {
+            // No time at all: a settled task's outcome now, else the task is cancelled and
+            // awaited (asyncio's _cancel_and_wait).
+            return starter.start(
+                starter.currentContext(),
+                null,
+                startsInPlace = true,
+                takesAwaitersCancellation = true,
+            ) {
+                if (!task.isSettled()) {
+                    task.cancel(false)
+                    try {
+                        awaitSettledOrCancellation(task)
+                    } catch (e: CancellationException) {
+                        // Cancelled itself: asyncio's awaiting task is woken at once.
+                        (context[ContinuationInterceptor] as? LoopDispatcher)?.resumesInTurn =
+                            future
+                        throw e
+                    }
+                    // What it ended with, unless that is the cancellation (asyncio: TimeoutError).
+                    try {
+                        return@start task.outcome()
+                    } catch (e: CancellationException) {
+                        throw TimeoutException("$subject did not finish within ${describeNanos(0)}")
+                    }
+                }
+                task.outcome()
+            }
+        }
         return starter.start(
             starter.currentContext(),
             null,
             deadlineNanos = nanos,
             subject = subject,
-            runsEvenIfCancelledEarly = true,
+            startsInPlace = true,
+            takesAwaitersCancellation = true,
         ) {
-            awaitOrCancel(task)
-            task.outcome()
+            try {
+                awaitOrCancel(task)
+                task.outcome()
+            } finally {
+                (context[ContinuationInterceptor] as? LoopDispatcher)?.resumesInTurn = future
+            }
         }
     }
 

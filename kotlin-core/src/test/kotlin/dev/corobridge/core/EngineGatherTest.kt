@@ -101,13 +101,14 @@ internal class EngineGatherTest : JavaBodyTestBase() {
 
     @ParameterizedTest
     @EnumSource(BodyThreads::class)
-    fun cancellingAGatherBeforeItsFirstTurnCancelsItsTasks(kind: BodyThreads) {
+    fun cancellingAGatherAtOnceCancelsItsTasks(kind: BodyThreads) {
         assumeAvailable(kind)
         val tasks = ArrayList<TaskFuture<Unit>>()
 
         engine.runMain(kind) {
             tasks += sleeper("a")
             tasks += sleeper("b")
+            await(engine.time.yieldNow()) // their first turns: they sleep
             val gathered = engine.groups.gather<Unit>(tasks)
             gathered.cancel(false)
             assertThrows(CancellationException::class.java) { await(gathered) }

@@ -220,6 +220,7 @@ internal class EngineTimeTest : JavaBodyTestBase() {
         val caught =
             engine.runMain(kind) {
                 slow.set(sleeper("slow"))
+                await(engine.time.yieldNow()) // its first turn: it sleeps
                 runCatching { await(engine.time.waitFor(slow.get(), 0)) }
                     .exceptionOrNull()
                     .also { trail.add("waitFor failed") }
@@ -231,12 +232,13 @@ internal class EngineTimeTest : JavaBodyTestBase() {
 
     @ParameterizedTest
     @EnumSource(BodyThreads::class)
-    fun cancellingAWaitForBeforeItsFirstTurnCancelsTheAwaitedTask(kind: BodyThreads) {
+    fun cancellingAWaitForAtOnceCancelsTheAwaitedTask(kind: BodyThreads) {
         assumeAvailable(kind)
         val slow = AtomicReference<TaskFuture<*>>()
 
         engine.runMain(kind) {
             slow.set(sleeper("slow"))
+            await(engine.time.yieldNow()) // its first turn: it sleeps
             val waiting = engine.time.waitFor(slow.get(), TimeUnit.SECONDS.toNanos(5))
             waiting.cancel(false)
             assertThrows(CancellationException::class.java) { await(waiting) }
