@@ -5,7 +5,7 @@ package dev.corobridge;
  * only one body run at a time; the kind decides what a waiting body costs.
  *
  * <pre>{@code
- * try (var loop = EventLoop.create(BodyThreads.PLATFORM)) { loop.runUntilComplete(() -> work()); }
+ * try (var loop = EventLoop.create(BodyThreads.PLATFORM)) { loop.runBlocking(() -> work()); }
  * }</pre>
  */
 public enum BodyThreads {

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * try (EventLoop loop = EventLoop.create()) {
- *     String greeting = loop.runUntilComplete(() -> hello());
+ *     String greeting = loop.runBlocking(() -> hello());
  * }   // closed: running it again throws IllegalStateException
  * }</pre>
  */
@@ -50,7 +50,9 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Runs {@code body} as this loop's main task and returns its result once it and every task it
-     * started have finished (Kotlin's {@code runBlocking}). The calling thread waits.
+     * started have finished (Kotlin's {@code runBlocking}, like {@link Async#runBlocking}). The
+     * calling thread waits. It is not asyncio's {@code run_until_complete}, which returns when its
+     * future is done and leaves the other tasks pending: a run here leaves nothing behind.
      *
      * <p>One run at a time: a call while another thread's call is running this loop fails at once
      * with {@code IllegalStateException}, it does not wait for its turn (asyncio: "This event loop
@@ -60,13 +62,13 @@ public final class EventLoop implements AutoCloseable {
      * @throws IllegalStateException if the loop is closed or running, or if called from inside a
      *     running loop
      */
-    public <T extends @Nullable Object> T runUntilComplete(Callable<T> body) throws Exception {
+    public <T extends @Nullable Object> T runBlocking(Callable<T> body) throws Exception {
         Objects.requireNonNull(body, "body");
         return run(false, body);
     }
 
-    /** Runs a body that returns nothing; see {@link #runUntilComplete(Callable)}. */
-    public void runUntilComplete(AsyncRunnable body) throws Exception {
+    /** Runs a body that returns nothing; see {@link #runBlocking(Callable)}. */
+    public void runBlocking(AsyncRunnable body) throws Exception {
         Objects.requireNonNull(body, "body");
         run(false, Async.callable(body));
     }
@@ -85,17 +87,17 @@ public final class EventLoop implements AutoCloseable {
      * task's name; by default it is logged through {@code System.Logger} "dev.corobridge"
      * (asyncio's exception handler).
      *
-     * <p>The handler runs on the thread that called {@code runUntilComplete}, once per failure,
-     * before that call returns. If it throws, the next failures are still handed to it; its
-     * exception is logged at {@code ERROR} through the same {@code System.Logger}, followed by the
-     * failure it was given (asyncio: "Unhandled error in exception handler"), and is never thrown
-     * by {@code runUntilComplete}, which still returns the body's result or throws its exception.
+     * <p>The handler runs on the thread that called {@code runBlocking}, once per failure, before
+     * that call returns. If it throws, the next failures are still handed to it; its exception is
+     * logged at {@code ERROR} through the same {@code System.Logger}, followed by the failure it
+     * was given (asyncio: "Unhandled error in exception handler"), and is never thrown by {@code
+     * runBlocking}, which still returns the body's result or throws its exception.
      */
     public void setExceptionHandler(BiConsumer<String, Throwable> handler) {
         this.exceptionHandler = Objects.requireNonNull(handler, "handler");
     }
 
-    /** True while {@code runUntilComplete} is running. */
+    /** True while {@code runBlocking} is running. */
     public boolean isRunning() {
         return dispatcher.isRunning();
     }
@@ -106,7 +108,7 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Closes the loop; later {@code runUntilComplete} calls throw {@code IllegalStateException}.
+     * Closes the loop; later {@code runBlocking} calls throw {@code IllegalStateException}.
      * Idempotent.
      *
      * @throws IllegalStateException if the loop is running

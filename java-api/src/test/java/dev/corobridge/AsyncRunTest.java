@@ -211,7 +211,7 @@ class AsyncRunTest {
         try (EventLoop loop = EventLoop.create()) {
             loop.setExceptionHandler(
                     (name, exception) -> reported.add(name + ": " + exception.getMessage()));
-            loop.runUntilComplete(
+            loop.runBlocking(
                     () -> {
                         Async.launch(
                                 "forgotten",
@@ -233,7 +233,7 @@ class AsyncRunTest {
     void runningAClosedLoopThrows() throws Exception {
         EventLoop loop = EventLoop.create();
         loop.close();
-        var error = assertThrows(IllegalStateException.class, () -> loop.runUntilComplete(() -> 1));
+        var error = assertThrows(IllegalStateException.class, () -> loop.runBlocking(() -> 1));
         assertTrue(error.getMessage().contains("closed"), error.getMessage());
         assertTrue(loop.isClosed());
     }
@@ -241,8 +241,8 @@ class AsyncRunTest {
     @Test
     void anEventLoopCanRunSeveralTimesUntilClosed() throws Exception {
         try (EventLoop loop = EventLoop.create()) {
-            assertEquals(1, loop.runUntilComplete(() -> 1));
-            assertEquals(2, loop.runUntilComplete(() -> 2));
+            assertEquals(1, loop.runBlocking(() -> 1));
+            assertEquals(2, loop.runBlocking(() -> 2));
             assertFalse(loop.isRunning());
         }
     }

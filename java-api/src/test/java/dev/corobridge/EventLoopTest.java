@@ -28,7 +28,7 @@ class EventLoopTest {
 
     @ParameterizedTest
     @MethodSource("dev.corobridge.Loops#kinds")
-    void runUntilCompleteFromTwoThreadsAtOnceRunsOneAndRefusesTheOther(BodyThreads kind)
+    void runBlockingFromTwoThreadsAtOnceRunsOneAndRefusesTheOther(BodyThreads kind)
             throws Exception {
         ExecutorService callers =
                 Executors.newFixedThreadPool(
@@ -58,8 +58,8 @@ class EventLoopTest {
     }
 
     /**
-     * Two threads call runUntilComplete on one loop together. The body that gets to run stays until
-     * the other caller has been refused, so the two calls always overlap.
+     * Two threads call runBlocking on one loop together. The body that gets to run stays until the
+     * other caller has been refused, so the two calls always overlap.
      */
     private static List<String> raceTwoCallers(BodyThreads kind, ExecutorService callers)
             throws Exception {
@@ -74,7 +74,7 @@ class EventLoopTest {
                         arrived.incrementAndGet();
                         while (arrived.get() < 2) Thread.onSpinWait();
                         try {
-                            return loop.runUntilComplete(
+                            return loop.runBlocking(
                                     () -> {
                                         if (inside.incrementAndGet() > 1) return "overlapped";
                                         // Bounded: with two bodies in, nobody is refused.
@@ -109,7 +109,7 @@ class EventLoopTest {
                         throw new IllegalStateException("handler failed on " + name);
                     });
             String result =
-                    loop.runUntilComplete(
+                    loop.runBlocking(
                             () -> {
                                 Async.launch("first", () -> fail("lost 1"));
                                 Async.launch("second", () -> fail("lost 2"));
@@ -133,7 +133,7 @@ class EventLoopTest {
                     (name, exception) -> {
                         throw handlerFailure;
                     });
-            loop.runUntilComplete(
+            loop.runBlocking(
                     () -> {
                         Async.launch(
                                 "forgotten",

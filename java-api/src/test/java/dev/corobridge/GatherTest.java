@@ -127,7 +127,7 @@ class GatherTest {
         var reported = new java.util.ArrayList<String>();
         try (EventLoop loop = EventLoop.create()) {
             loop.setExceptionHandler((name, e) -> reported.add(name));
-            loop.runUntilComplete(
+            loop.runBlocking(
                     () -> {
                         Task<Object> failing =
                                 Async.launch(

@@ -22,13 +22,13 @@ public final class Loops {
 
     public static <T> T run(BodyThreads kind, Callable<T> body) throws Exception {
         try (EventLoop loop = EventLoop.create(kind)) {
-            return loop.runUntilComplete(body);
+            return loop.runBlocking(body);
         }
     }
 
     public static void run(BodyThreads kind, AsyncRunnable body) throws Exception {
         try (EventLoop loop = EventLoop.create(kind)) {
-            loop.runUntilComplete(body);
+            loop.runBlocking(body);
         }
     }
 
@@ -41,7 +41,7 @@ public final class Loops {
         List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
         try (EventLoop loop = EventLoop.create(kind)) {
             loop.setExceptionHandler((name, failure) -> failures.add(failure));
-            T value = loop.runUntilComplete(body);
+            T value = loop.runBlocking(body);
             return new Reported<>(value, List.copyOf(failures));
         }
     }

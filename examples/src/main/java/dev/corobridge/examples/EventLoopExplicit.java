@@ -16,8 +16,8 @@ import java.time.Duration;
  *
  * <p>An {@link EventLoop} runs tasks one at a time, switching at awaits. {@code Async.run} creates
  * one, runs the main task, cancels what the main task left running, and closes the loop; {@code
- * runUntilComplete} waits for leftover tasks instead, and the loop stays yours to close. A closed
- * loop refuses to run.
+ * runBlocking} waits for leftover tasks instead, and the loop stays yours to close. A closed loop
+ * refuses to run.
  */
 public final class EventLoopExplicit {
     private EventLoopExplicit() {}
@@ -43,8 +43,8 @@ public final class EventLoopExplicit {
     public static void main(String[] args) throws Exception {
         EventLoop closedLoop;
         try (EventLoop loop = EventLoop.create()) {
-            System.out.println("loop.runUntilComplete(main): waits for the background task");
-            String result = loop.runUntilComplete(EventLoopExplicit::mainTask);
+            System.out.println("loop.runBlocking(main): waits for the background task");
+            String result = loop.runBlocking(EventLoopExplicit::mainTask);
             System.out.println("  -> " + result);
             closedLoop = loop;
         }
@@ -55,7 +55,7 @@ public final class EventLoopExplicit {
         System.out.println("  -> " + result);
 
         try {
-            closedLoop.runUntilComplete(EventLoopExplicit::mainTask);
+            closedLoop.runBlocking(EventLoopExplicit::mainTask);
         } catch (IllegalStateException e) {
             System.out.println("running a closed loop: " + e.getMessage());
         }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Timeout;
 class EventLoopExplicitTest {
     static final List<String> OUTPUT =
             List.of(
-                    "loop.runUntilComplete(main): waits for the background task",
+                    "loop.runBlocking(main): waits for the background task",
                     "  background: finished",
                     "  background: cleanup",
                     "  -> main done",
@@ -21,7 +21,7 @@ class EventLoopExplicitTest {
 
     @Test
     @Timeout(10)
-    void runUntilCompleteWaitsAsyncRunCancelsClosedLoopRefuses() throws Exception {
+    void runBlockingWaitsAsyncRunCancelsClosedLoopRefuses() throws Exception {
         assertEquals(OUTPUT, Console.capture(EventLoopExplicit::main).out());
     }
 }

@@ -116,7 +116,7 @@ public class LoopDispatcher private constructor() : CoroutineDispatcher(), Delay
             "the event loop is closed; create a new one (EventLoop.create()) or use Async.run(...)"
         }
         throw IllegalStateException(
-            "the event loop is already running: one runUntilComplete at a time; await the task " +
+            "the event loop is already running: one run at a time; await the task " +
                 "instead of running the loop again"
         )
     }
@@ -259,7 +259,7 @@ public class LoopDispatcher private constructor() : CoroutineDispatcher(), Delay
     public fun close() {
         if (state.compareAndSet(IDLE, CLOSED)) return
         check(state.get() == CLOSED) {
-            "cannot close a running event loop; close it after runUntilComplete returns"
+            "cannot close a running event loop; close it after its run returns"
         }
     }
 

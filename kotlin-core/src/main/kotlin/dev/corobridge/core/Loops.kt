@@ -5,7 +5,7 @@ import java.util.concurrent.CountDownLatch
 import java.util.function.BiConsumer
 import kotlinx.coroutines.CoroutineDispatcher
 
-/** The engine's room for event loops: `Async.run`, `runBlocking`, `EventLoop.runUntilComplete`. */
+/** The engine's room for event loops: `Async.run`, `runBlocking`, `EventLoop.runBlocking`. */
 @InternalCorobridgeApi
 public class Loops private constructor(private val starter: TaskStarter) {
     /** A new single-threaded event loop, idle until [runLoop] runs it. */

@@ -60,7 +60,7 @@ class ReportedFailures : BiConsumer<String, Throwable> {
 
 /**
  * Runs [body] as the main (Java, direct-style) task of a fresh loop, like `Async.run` or
- * `runUntilComplete`. Failures nobody retrieved go to `FailureReports.LOG`, as in `Async.run`,
+ * `EventLoop.runBlocking`. Failures nobody retrieved go to `FailureReports.LOG`, as in `Async.run`,
  * where ReportCheck fails the test unless it takes them.
  */
 internal fun <T> Engine.runMain(
