@@ -124,6 +124,12 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
         endsInCallersTurn = true
         isBlock = true
         startedBy = creator
+        // A cancellation the creator has yet to get is due at the block's first await: asyncio
+        // delivers it at the task's next await, inside the block.
+        creator.requested?.let {
+            creator.requested = null
+            requested = it
+        }
         creator.turn = DRIVER
         step = START
         startBody() // hands the turn back to the creator when the body first yields, or at once
@@ -301,7 +307,23 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
             // A group ending with failures re-cancels the task that it took a cancellation from.
             if (isFailedGroup(settled)) requested = requested ?: ownCancellation()
         }
+        if (inheritFromBlock(settled)) return false
         return cancellationPending() && !isFailedGroup(settled)
+    }
+
+    /**
+     * A block is part of the task awaiting it: a cancellation it did not get to deliver is the
+     * task's, due at its next await (the block's outcome comes first); true if there was one. A
+     * timeout that expired uncontested takes one cancellation with it (asyncio's `uncancel()`).
+     */
+    fun inheritFromBlock(settled: CompletableFuture<*>?): Boolean {
+        val block = (settled as? TaskFuture<*>)?.coroutine as? JavaBody<*> ?: return false
+        if (!block.isBlock) return false
+        val left = block.requested ?: return false
+        block.requested = null
+        if (block.cancelledByOwnDeadline() && block.timesOutOnItsDeadline) return false
+        requested = requested ?: left
+        return true
     }
 
     private fun isFailedGroup(settled: CompletableFuture<*>?): Boolean =

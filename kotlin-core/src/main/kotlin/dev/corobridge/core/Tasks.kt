@@ -37,7 +37,7 @@ public class Tasks private constructor(private val starter: TaskStarter) {
         check(future !== body.task) {
             "Task '${body.task.name()}' cannot await itself: it would wait forever"
         }
-        if (!future.isSettled()) body.await(future, cancellable)
+        if (!future.isSettled()) body.await(future, cancellable) else body.inheritFromBlock(future)
         try {
             return future.outcome()
         } catch (e: Throwable) {
