@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -74,6 +75,13 @@ final class CorobridgeRun {
         GroupFailure(List<Throwable> failures) {
             super("a task group failed", null, true, false);
             this.failures = failures;
+        }
+
+        void collectFailures(Map<Throwable, Boolean> found) {
+            for (Throwable failure : failures) {
+                if (failure instanceof GroupFailure inner) inner.collectFailures(found);
+                else found.put(failure, true);
+            }
         }
     }
 
@@ -207,7 +215,10 @@ final class CorobridgeRun {
         if (value instanceof Outcome.Failure<?> failure) return describe(failure.exception());
         if (value instanceof Outcome.Cancelled<?>) return "Cancelled";
         if (value instanceof GroupFailure group) {
-            return group.failures.stream()
+            // As PythonWriter's prelude: the distinct failures, nested groups flattened.
+            Map<Throwable, Boolean> found = new IdentityHashMap<>();
+            group.collectFailures(found);
+            return found.keySet().stream()
                     .map(CorobridgeRun::describe)
                     .sorted()
                     .collect(Collectors.joining(", ", "Group[", "]"));

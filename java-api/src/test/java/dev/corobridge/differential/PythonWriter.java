@@ -58,12 +58,18 @@ final class PythonWriter {
                 self._tasks = _CreationOrder()
             asyncio.TaskGroup.__init__ = _ordered_group_init
 
+            # A group is described by the distinct failures in it, nested groups flattened: corobridge
+            # gives a group's failures as the first one with the others suppressed on it, and one
+            # exception object can be in two groups (a child's failure re-raised by the body).
+            def _failures(group, found):
+                for e in group.exceptions:
+                    if isinstance(e, BaseExceptionGroup): _failures(e, found)
+                    else: found[id(e)] = e
+                return found.values()
+
             def desc(v):
                 if isinstance(v, BaseExceptionGroup):
-                    # One exception object twice (a child's, re-raised by the body) is one failure:
-                    # a Java exception cannot be suppressed by itself.
-                    unique = list({id(e): e for e in v.exceptions}.values())
-                    return 'Group[' + ', '.join(sorted(desc(e) for e in unique)) + ']'
+                    return 'Group[' + ', '.join(sorted(desc(e) for e in _failures(v, {}))) + ']'
                 if isinstance(v, asyncio.CancelledError): return 'Cancelled'
                 if isinstance(v, TimeoutError): return 'Timeout'
                 if isinstance(v, Boom): return 'Boom(' + str(v) + ')'

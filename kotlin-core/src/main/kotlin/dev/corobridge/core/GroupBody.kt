@@ -29,6 +29,8 @@ internal class GroupBody<T>(
     private var aborting = false
     private var bodyHasEnded = false
     private var cancelledWhileWaiting = false
+    private var cancelledItsBody = false
+    private var waitedForChildren = false
     @Volatile private var childrenContext: CoroutineContext? = null
     @Volatile private var childrenJob: CompletableJob? = null
 
@@ -85,6 +87,7 @@ internal class GroupBody<T>(
         }
         if (abort) {
             cancelRunning()
+            cancelledItsBody = true
             requestCancellation(
                 CancellationException(
                     "the task group '${future.name()}' is cancelling its body: a task in it failed"
@@ -118,7 +121,10 @@ internal class GroupBody<T>(
             groupDone = running.isEmpty()
         }
         if (abort) cancelRunning()
-        if (!groupDone) return false
+        if (!groupDone) {
+            waitedForChildren = true
+            return false
+        }
         settleOutcome()
         return true // the task awaiting the group goes on in this turn
     }
@@ -143,6 +149,11 @@ internal class GroupBody<T>(
         }
     }
 
+    // A group that waited for its children took a cancellation that came meanwhile (asyncio's
+    // __aexit__ catches it in its wait).
+    override fun leavesCancellationToItsTask(): Boolean =
+        !waitedForChildren && super.leavesCancellationToItsTask()
+
     private fun cancelRunning() {
         val toCancel = synchronized(lock) { running.toList() }
         // Still running, cleanup included (asyncio's `not t.done()`): one cleaning up after a
@@ -159,6 +170,8 @@ internal class GroupBody<T>(
     /** The group's outcome: its first failure, else its cancellation, else the body's. */
     private fun settleOutcome() {
         childrenJob?.complete()
+        // The cancellation it asked of its body ends with it (asyncio: `uncancel()` at exit).
+        if (cancelledItsBody) dropRequestedCancellation()
         val all = synchronized(lock) { failures.toList() }
         if (all.isNotEmpty()) {
             val first = all[0]

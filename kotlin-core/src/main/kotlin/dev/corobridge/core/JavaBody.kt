@@ -60,6 +60,14 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
     val launchContext: CoroutineContext
         get() = launches ?: newLaunchContext()
 
+    /**
+     * Where a sleep the body starts belongs: the body's own job, which costs nothing per sleep
+     * (sleeps are awaited where they are started; one left unawaited delays the body's end); once
+     * the body is cancelled, [launchContext], so that cleanup can still sleep.
+     */
+    val sleepContext: CoroutineContext
+        get() = if (isCancelled) launchContext else context
+
     @Volatile private var launches: CoroutineContext? = null
     @Volatile private var launched: CompletableJob? = null
 
@@ -293,6 +301,17 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
         interruptAwait()
     }
 
+    /**
+     * True when this block was cancelled and ends without having taken it (see resumeWithOutcome).
+     */
+    protected open fun leavesCancellationToItsTask(): Boolean =
+        isCancelled && !cancellationDelivered
+
+    /** Forgets a cancellation requested of the body and not delivered yet. */
+    protected fun dropRequestedCancellation() {
+        requested = null
+    }
+
     private fun cancellationPending(): Boolean =
         (isCancelled && !cancellationDelivered) || requested != null
 
@@ -442,7 +461,14 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
     }
 
     private fun resumeWithOutcome() {
+        // A block that ends before its cancellation reached it leaves that cancellation to its
+        // task (see inheritFromBlock).
+        if (isBlock && requested == null && leavesCancellationToItsTask())
+            requested = getCancellationException()
         if (endsInCallersTurn) loop?.resumesInTurn = future
+        // A block whose body returned is done with that value even if cancelled meanwhile (an
+        // expired timeout whose body went on: asyncio's __aexit__ raises nothing then).
+        @Suppress("UNCHECKED_CAST") if (isBlock && failure == null) future.settle(value as T)
         val failure = failure
         @Suppress("UNCHECKED_CAST")
         resumeWith(if (failure != null) Result.failure(failure) else Result.success(value as T))

@@ -42,6 +42,8 @@ internal open class TaskCoroutine<T>(
     }
 
     override fun onCancelled(cause: Throwable, handled: Boolean) {
+        // Completed with its value by its own work (a block's body): that is its outcome.
+        if (future.isDone && !future.isCompletedExceptionally) return
         // Only its own deadline times a task out; one it was cancelled by along with another
         // task is a cancellation (asyncio: the innermost timeout that did not expire propagates
         // the CancelledError).
@@ -70,7 +72,7 @@ internal open class TaskCoroutine<T>(
      * from the cause, not kept in a field: every task would pay for one.
      */
     fun cancelledByOwnDeadline(): Boolean =
-        (getCancellationException() as? DeadlineExceeded)?.owner === this
+        isCancelled && (getCancellationException() as? DeadlineExceeded)?.owner === this
 
     /** Requests cancellation of a task already cancelled whose work still runs; see JavaBody. */
     open fun cancelAgain() {}

@@ -30,6 +30,10 @@ internal class TaskStarter(private val newFuture: Supplier<out TaskFuture<*>>) {
     fun currentContext(): CoroutineContext =
         JavaBody.current()?.launchContext ?: LoopDispatcher.running()?.main?.context ?: background
 
+    /** Where a sleep belongs: like [currentContext], see [JavaBody.sleepContext]. */
+    fun sleepContext(): CoroutineContext =
+        JavaBody.current()?.sleepContext ?: LoopDispatcher.running()?.main?.context ?: background
+
     @Suppress("UNCHECKED_CAST")
     fun <T> newTask(name: String?): TaskFuture<T> =
         (newFuture.get() as TaskFuture<T>).also { if (name != null) it.setName(name) }

@@ -17,7 +17,7 @@ public class Time private constructor(private val starter: TaskStarter) {
 
     private fun startSleep(nanos: Long): TaskFuture<Void?> {
         val future = starter.newTask<Void?>(null)
-        SleepCoroutine(starter.currentContext(), future).start(nanos)
+        SleepCoroutine(starter.sleepContext(), future).start(nanos)
         return future
     }
 
