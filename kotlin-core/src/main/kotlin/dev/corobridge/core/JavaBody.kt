@@ -327,6 +327,11 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
             if (isFailedGroup(settled)) requested = requested ?: ownCancellation()
         }
         if (inheritFromBlock(settled)) return false
+        // Asked again when the body resumes from that block: the block's outcome still comes first.
+        if (settled != null && settled === inheritedAt) {
+            inheritedAt = null
+            return false
+        }
         return cancellationPending() && !isFailedGroup(settled)
     }
 
@@ -342,8 +347,12 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
         block.requested = null
         if (block.cancelledByOwnDeadline() && block.timesOutOnItsDeadline) return false
         requested = requested ?: left
+        inheritedAt = settled
         return true
     }
+
+    /** The block whose undelivered cancellation this body took last. */
+    private var inheritedAt: CompletableFuture<*>? = null
 
     private fun isFailedGroup(settled: CompletableFuture<*>?): Boolean =
         settled is TaskFuture<*> && settled.coroutine is GroupBody<*> && settled.endedWithFailure
