@@ -8,4 +8,5 @@ module dev.corobridge {
 
     exports dev.corobridge;
     exports dev.corobridge.stream;
+    exports dev.corobridge.sync;
 }

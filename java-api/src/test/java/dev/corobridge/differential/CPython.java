@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * found as {@code -Dcorobridge.python}, {@code $COROBRIDGE_PYTHON}, {@code python3.13} on the PATH,
  * or a pyenv installation.
  */
-final class CPython {
+public final class CPython {
     private final String executable;
 
     private CPython(String executable) {
@@ -27,7 +27,7 @@ final class CPython {
     }
 
     /** The oracle, or empty with why not. */
-    static Optional<CPython> find(StringBuilder whyNot) {
+    public static Optional<CPython> find(StringBuilder whyNot) {
         List<String> candidates = new ArrayList<>();
         String property = System.getProperty("corobridge.python");
         if (property != null && !property.isBlank()) candidates.add(property);
@@ -78,6 +78,30 @@ final class CPython {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
+        }
+    }
+
+    /** Runs {@code source} as a script and returns the lines it printed; fails if it fails. */
+    public List<String> run(String source) throws IOException, InterruptedException {
+        Path script = Files.createTempFile("corobridge-", ".py");
+        try {
+            Files.writeString(script, source);
+            Process process =
+                    new ProcessBuilder(executable, script.toString())
+                            .redirectErrorStream(true)
+                            .start();
+            String out =
+                    new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IOException(executable + " did not finish the script in 30 s");
+            }
+            if (process.exitValue() != 0) {
+                throw new IOException(executable + " failed on the script:\n" + out);
+            }
+            return out.lines().toList();
+        } finally {
+            Files.deleteIfExists(script);
         }
     }
 

@@ -1,0 +1,29 @@
+package dev.corobridge.sync;
+
+import dev.corobridge.Async;
+import dev.corobridge.Task;
+import dev.corobridge.core.TaskFuture;
+import java.lang.invoke.MethodHandles;
+import org.jspecify.annotations.Nullable;
+
+/** The engine's tasks as the facade's {@link Task}s. */
+final class SyncTasks {
+    static {
+        // The engine makes Tasks once the facade has connected it, which Async does as it loads.
+        try {
+            MethodHandles.lookup().ensureInitialized(Async.class);
+        } catch (IllegalAccessException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private SyncTasks() {}
+
+    @SuppressWarnings("unchecked")
+    static <T extends @Nullable Object> Task<T> task(TaskFuture<T> future) {
+        return (Task<T>) future;
+    }
+
+    /** Ensures the engine is connected before a primitive creates its first task. */
+    static void connect() {}
+}
