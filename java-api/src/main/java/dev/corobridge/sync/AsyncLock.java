@@ -64,4 +64,8 @@ public final class AsyncLock {
         acquire().await();
         return new Held(core::release);
     }
+
+    LockCore core() {
+        return core;
+    }
 }

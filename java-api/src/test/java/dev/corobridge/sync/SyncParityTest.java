@@ -345,6 +345,171 @@ class SyncParityTest {
                 "get refused");
     }
 
+    @ParameterizedTest
+    @MethodSource("dev.corobridge.Loops#kinds")
+    void aConditionWakesOneOrAllInTurn(BodyThreads kind) throws Exception {
+        var out = new Trail();
+        Loops.run(
+                kind,
+                () -> {
+                    var cond = new AsyncCondition();
+                    var items = new ArrayList<Integer>();
+                    var tasks = new ArrayList<Task<@Nullable Void>>();
+                    for (String name : List.of("a", "b", "c")) {
+                        tasks.add(
+                                Async.launch(
+                                        () -> {
+                                            try (var held = cond.hold()) {
+                                                out.add(name + " waits");
+                                                cond.waitFor(() -> !items.isEmpty()).await();
+                                                out.add(name + " takes " + items.remove(0));
+                                            }
+                                        }));
+                    }
+                    Async.yieldNow().await();
+                    try (var held = cond.hold()) {
+                        items.add(1);
+                        cond.signal();
+                        out.add("one signalled");
+                    }
+                    Async.yieldNow().await();
+                    try (var held = cond.hold()) {
+                        items.addAll(List.of(2, 3));
+                        cond.signalAll();
+                        out.add("all signalled");
+                    }
+                    Async.gather(tasks).await();
+                    out.add("locked " + py(cond.locked()));
+                });
+        assertParity(
+                "condition_signal.py",
+                out,
+                "a waits",
+                "b waits",
+                "c waits",
+                "one signalled",
+                "a takes 1",
+                "all signalled",
+                "b takes 2",
+                "c takes 3",
+                "locked False");
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.corobridge.Loops#kinds")
+    void aCancelledConditionWaitTakesTheLockBackAndPassesItsSignalOn(BodyThreads kind)
+            throws Exception {
+        var out = new Trail();
+        Loops.run(
+                kind,
+                () -> {
+                    var cond = new AsyncCondition();
+                    var a = Async.launch(() -> conditionWaiter(cond, "a", out));
+                    var b = Async.launch(() -> conditionWaiter(cond, "b", out));
+                    Async.yieldNow().await();
+                    cond.acquire().await();
+                    cond.signal(1); // a is signalled ...
+                    a.cancel(); // ... and cancelled: the signal goes on to b
+                    out.add("signalled and cancelled, lock held");
+                    Async.yieldNow().await();
+                    Async.yieldNow().await();
+                    out.add("a done " + py(a.isDone() && bodyEnded(a)));
+                    cond.release();
+                    Async.gatherSettled(a, b).await();
+                    out.add("locked " + py(cond.locked()));
+                });
+        assertParity(
+                "condition_cancel.py",
+                out,
+                "signalled and cancelled, lock held",
+                "a done False",
+                "a cancelled, holding True",
+                "b woke",
+                "locked False");
+    }
+
+    /**
+     * Whether a cancelled task's body has ended: its future completes at cancel() (the JDK's
+     * contract), its body's cleanup afterwards; asyncio's done() is the latter.
+     */
+    private static boolean bodyEnded(Task<?> task) {
+        return !Async.allTasks().contains(task);
+    }
+
+    private static void conditionWaiter(AsyncCondition cond, String name, Trail out)
+            throws Exception {
+        try (var held = cond.hold()) {
+            try {
+                cond.whenSignalled().await();
+                out.add(name + " woke");
+            } catch (CancellationException e) {
+                out.add(name + " cancelled, holding " + py(cond.locked()));
+                throw e;
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.corobridge.Loops#kinds")
+    void aBarrierLetsItsPartiesGoAndBreaksOnResetAndAbort(BodyThreads kind) throws Exception {
+        var out = new Trail();
+        Loops.run(
+                kind,
+                () -> {
+                    var barrier = new AsyncBarrier(3);
+                    var tasks = new ArrayList<Task<@Nullable Void>>();
+                    for (int i = 0; i < 3; i++) {
+                        String name = "p" + i;
+                        tasks.add(Async.launch(() -> party(barrier, name, out)));
+                    }
+                    Async.yieldNow().await();
+                    out.add("waiting " + barrier.waiting());
+                    Async.gather(tasks).await();
+                    out.add("waiting " + barrier.waiting());
+                    tasks.clear();
+                    for (int i = 0; i < 2; i++) {
+                        String name = "q" + i;
+                        tasks.add(Async.launch(() -> party(barrier, name, out)));
+                    }
+                    Async.yieldNow().await();
+                    out.add("waiting " + barrier.waiting());
+                    barrier.reset().await();
+                    Async.gather(tasks).await();
+                    barrier.abort().await();
+                    out.add("broken " + py(barrier.isBroken()));
+                    party(barrier, "late", out);
+                });
+        assertParity(
+                "barrier.py",
+                out,
+                "p0 arrives",
+                "p1 arrives",
+                "p2 arrives",
+                "p2 passes as 2",
+                "waiting 0",
+                "p0 passes as 0",
+                "p1 passes as 1",
+                "waiting 0",
+                "q0 arrives",
+                "q1 arrives",
+                "waiting 2",
+                "q0 finds it broken",
+                "q1 finds it broken",
+                "broken True",
+                "late arrives",
+                "late finds it broken");
+    }
+
+    private static void party(AsyncBarrier barrier, String name, Trail out) throws Exception {
+        out.add(name + " arrives");
+        try {
+            int index = barrier.arriveAndWait().await();
+            out.add(name + " passes as " + index);
+        } catch (java.util.concurrent.BrokenBarrierException e) {
+            out.add(name + " finds it broken");
+        }
+    }
+
     private static String py(boolean value) {
         return value ? "True" : "False";
     }

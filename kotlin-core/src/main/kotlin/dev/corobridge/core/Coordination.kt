@@ -5,7 +5,9 @@ import java.util.function.Supplier
 import kotlin.coroutines.ContinuationInterceptor
 import kotlin.coroutines.resume
 import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.suspendCancellableCoroutine
+import kotlinx.coroutines.withContext
 
 /**
  * The engine side of the coordination primitives (`dev.corobridge.sync`): each one keeps asyncio's
@@ -555,5 +557,186 @@ public interface QueueStorage<T> {
 
                 override fun remove(): T = items.remove()
             }
+    }
+}
+
+/**
+ * asyncio's `Condition` over [lock]: a wait releases the lock, waits for a signal and takes the
+ * lock back before it returns or throws, even when cancelled; a signal wakes waiters in the order
+ * they came.
+ */
+@InternalCorobridgeApi
+public class ConditionCore(public val lock: LockCore) {
+    private val waiters = ArrayDeque<Wakeup>()
+
+    public fun whenSignalledTask(): TaskFuture<Void?> {
+        checkLocked("wait")
+        return Coordination.waiting {
+            await()
+            null
+        }
+    }
+
+    public fun waitForTask(predicate: () -> Boolean): TaskFuture<Void?> {
+        checkLocked("wait")
+        if (predicate()) return Coordination.done(null)
+        return Coordination.waiting {
+            awaitUntil(predicate)
+            null
+        }
+    }
+
+    /** asyncio's `await cond.wait()`; the caller holds [lock]. */
+    public suspend fun await() {
+        checkLocked("wait")
+        val wakeup = Wakeup(this)
+        lock.release()
+        try {
+            try {
+                synchronized(this) { waiters.addLast(wakeup) }
+                try {
+                    wakeup.await()
+                } finally {
+                    synchronized(this) { waiters.remove(wakeup) }
+                }
+            } finally {
+                // The lock is taken back even if the wait was cancelled, before the caller sees
+                // the cancellation; a cancellation meanwhile only delays it (asyncio retries).
+                withContext(NonCancellable) { lock.acquire() }
+            }
+        } catch (e: Throwable) {
+            // A signal this waiter took with it goes to the next one.
+            signalWaiters(1)
+            throw e
+        }
+    }
+
+    /** asyncio's `await cond.wait_for(predicate)`. */
+    public suspend fun awaitUntil(predicate: () -> Boolean) {
+        while (!predicate()) await()
+    }
+
+    /** asyncio's `notify(n)`: wakes up to [count] waiters; the caller holds [lock]. */
+    public fun signal(count: Int) {
+        checkLocked("signal")
+        signalWaiters(count)
+    }
+
+    public fun signalAll() {
+        checkLocked("signal")
+        signalWaiters(Int.MAX_VALUE)
+    }
+
+    private fun signalWaiters(count: Int) {
+        val woken =
+            synchronized(this) {
+                val woken = ArrayList<Wakeup>()
+                for (waiter in waiters) {
+                    if (woken.size >= count) break
+                    if (!waiter.done) woken.add(waiter.setResult())
+                }
+                woken
+            }
+        woken.forEach(::wake)
+    }
+
+    private fun checkLocked(what: String) {
+        check(lock.locked()) {
+            "cannot $what on a condition whose lock is not held: acquire it first (hold())"
+        }
+    }
+}
+
+/**
+ * asyncio's `Barrier`: [parties] tasks meet; each gets its index of arrival, the last one lets
+ * them all go, and the barrier drains before it fills again. [broken] makes the failure of waits on
+ * a barrier that is reset or aborted.
+ */
+@InternalCorobridgeApi
+public class BarrierCore(
+    public val parties: Int,
+    private val broken: Supplier<out Exception>,
+) {
+    private val lock = LockCore()
+    private val condition = ConditionCore(lock)
+    @Volatile private var state = FILLING
+    @Volatile private var count = 0
+
+    public fun arriveTask(): TaskFuture<Int> = Coordination.waiting { arrive() }
+
+    public fun resetTask(): TaskFuture<Void?> =
+        Coordination.waiting {
+            reset()
+            null
+        }
+
+    public fun abortTask(): TaskFuture<Void?> =
+        Coordination.waiting {
+            abort()
+            null
+        }
+
+    /** The tasks waiting for the barrier to fill; 0 while it drains, resets or is broken. */
+    public fun waiting(): Int = if (state == FILLING) count else 0
+
+    public fun isBroken(): Boolean = state == BROKEN
+
+    /** asyncio's `await barrier.wait()`: the index of arrival, from 0 to [parties] - 1. */
+    public suspend fun arrive(): Int {
+        lock.acquire()
+        try {
+            // Wait while the barrier drains or resets.
+            condition.awaitUntil { state != DRAINING && state != RESETTING }
+            if (state == BROKEN) throw broken.get()
+            try {
+                val index = count
+                count++
+                if (index + 1 == parties) {
+                    state = DRAINING
+                    condition.signalAll()
+                } else {
+                    condition.awaitUntil { state != FILLING }
+                    if (state == BROKEN || state == RESETTING) throw broken.get()
+                }
+                return index
+            } finally {
+                count--
+                if (count == 0) {
+                    if (state == RESETTING || state == DRAINING) state = FILLING
+                    condition.signalAll()
+                }
+            }
+        } finally {
+            lock.release()
+        }
+    }
+
+    /** asyncio's `reset()`: waiting tasks fail, and the barrier fills again once they left. */
+    public suspend fun reset() {
+        lock.acquire()
+        try {
+            state = if (count > 0) RESETTING else FILLING
+            condition.signalAll()
+        } finally {
+            lock.release()
+        }
+    }
+
+    /** asyncio's `abort()`: waiting tasks fail, and so does every wait from now on. */
+    public suspend fun abort() {
+        lock.acquire()
+        try {
+            state = BROKEN
+            condition.signalAll()
+        } finally {
+            lock.release()
+        }
+    }
+
+    private companion object {
+        const val FILLING = 0
+        const val DRAINING = 1
+        const val RESETTING = 2
+        const val BROKEN = 3
     }
 }
