@@ -1,8 +1,10 @@
 package dev.corobridge;
 
 import dev.corobridge.core.Engine;
+import dev.corobridge.core.Groups;
 import dev.corobridge.core.StatementCallable;
 import dev.corobridge.core.TaskFutureKt;
+import dev.corobridge.stream.AsyncStream;
 import java.lang.invoke.MethodHandles;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -386,6 +388,99 @@ public final class Async {
     public static <T extends @Nullable Object> Task<List<Outcome<T>>> gatherSettled(
             CompletableFuture<? extends T>... tasks) {
         return gatherSettled(listOf(tasks));
+    }
+
+    /**
+     * Waits until {@code when} holds for {@code tasks} and returns them split into done and
+     * pending: asyncio's {@code asyncio.wait}. Unlike {@link #gather}, it neither fails nor cancels
+     * anything: read each done task's outcome, and cancel the pending ones yourself if need be.
+     *
+     * <pre>{@code
+     * var waited = Async.wait(List.of(primary, fallback), ReturnWhen.FIRST_COMPLETED).await();
+     * String first = waited.done().iterator().next().await();
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code tasks} is empty (asyncio's ValueError)
+     */
+    public static <F extends CompletableFuture<?>> Task<DoneAndPending<F>> wait(
+            java.util.Collection<F> tasks, ReturnWhen when) {
+        return waitNanos(tasks, when, -1);
+    }
+
+    /**
+     * Like {@link #wait(java.util.Collection, ReturnWhen)}, returning at the latest once {@code
+     * limit} has passed (asyncio's {@code timeout=}): the tasks not done by then are in {@code
+     * pending}, still running.
+     */
+    public static <F extends CompletableFuture<?>> Task<DoneAndPending<F>> wait(
+            java.util.Collection<F> tasks, ReturnWhen when, Duration limit) {
+        return waitNanos(tasks, when, nanos(limit, "limit"));
+    }
+
+    private static <F extends CompletableFuture<?>> Task<DoneAndPending<F>> waitNanos(
+            java.util.Collection<F> tasks, ReturnWhen when, long limitNanos) {
+        Objects.requireNonNull(when, "when");
+        List<F> list = checkedFutures(tasks);
+        int code =
+                switch (when) {
+                    case ALL_COMPLETED -> Groups.ALL_COMPLETED;
+                    case FIRST_COMPLETED -> Groups.FIRST_COMPLETED;
+                    case FIRST_EXCEPTION -> Groups.FIRST_EXCEPTION;
+                };
+        return (Task<DoneAndPending<F>>)
+                ENGINE.groups.wait(
+                        list,
+                        code,
+                        limitNanos,
+                        (done, pending) ->
+                                new DoneAndPending<>(
+                                        new LinkedHashSet<>(done), new LinkedHashSet<>(pending)));
+    }
+
+    /**
+     * The tasks themselves, in the order they complete: asyncio's {@code as_completed} (and its
+     * {@code async for} form of Python 3.13). Iterate it inside a task body; each task it gives has
+     * completed, so awaiting it returns at once.
+     *
+     * <pre>{@code
+     * for (Task<String> page : Async.asCompleted(downloads)) {
+     *     System.out.println(page.await());
+     * }
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code tasks} is empty
+     */
+    public static <F extends CompletableFuture<?>> AsyncStream<F> asCompleted(
+            java.util.Collection<F> tasks) {
+        return AsyncStream.fromFlow(ENGINE.groups.asCompleted(checkedFutures(tasks), -1));
+    }
+
+    /**
+     * Like {@link #asCompleted(java.util.Collection)}; iterating fails with {@link
+     * java.util.concurrent.TimeoutException} once {@code limit} has passed, counted from when the
+     * iteration starts, with tasks still pending (they keep running).
+     */
+    public static <F extends CompletableFuture<?>> AsyncStream<F> asCompleted(
+            java.util.Collection<F> tasks, Duration limit) {
+        return AsyncStream.fromFlow(
+                ENGINE.groups.asCompleted(checkedFutures(tasks), nanos(limit, "limit")));
+    }
+
+    private static <F extends CompletableFuture<?>> List<F> checkedFutures(
+            java.util.Collection<F> tasks) {
+        Objects.requireNonNull(tasks, "tasks");
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("no tasks to wait for: give at least one");
+        }
+        List<F> list = new ArrayList<>(tasks);
+        for (int i = 0; i < list.size(); i++) {
+            Objects.requireNonNull(list.get(i), "tasks[" + i + "]");
+        }
+        if (new java.util.HashSet<>(list).size() != list.size()) {
+            throw new IllegalArgumentException(
+                    "a task is given twice: give each once (asyncio takes a set)");
+        }
+        return list;
     }
 
     /**

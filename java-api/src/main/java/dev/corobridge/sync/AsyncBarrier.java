@@ -41,7 +41,8 @@ public final class AsyncBarrier {
         }
         core =
                 new BarrierCore(
-                        parties, () -> new BrokenBarrierException("the barrier was reset or aborted"));
+                        parties,
+                        () -> new BrokenBarrierException("the barrier was reset or aborted"));
     }
 
     /**

@@ -63,8 +63,8 @@ public final class AsyncCondition {
 
     /**
      * Releases the lock and waits for a signal: asyncio's {@code await cond.wait()}. The task
-     * completes once the lock is held again. A wait may end without its condition being true:
-     * check it again, or use {@link #waitFor}.
+     * completes once the lock is held again. A wait may end without its condition being true: check
+     * it again, or use {@link #waitFor}.
      *
      * @throws IllegalStateException if the lock is not held
      */

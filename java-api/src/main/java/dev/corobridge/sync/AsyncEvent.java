@@ -41,9 +41,9 @@ public final class AsyncEvent {
     }
 
     /**
-     * Waits for the flag: asyncio's {@code await event.wait()}. The task completes once the flag
-     * is set, at once if it is set now; a task woken by a {@code set()} completes even if the flag
-     * was cleared again before its turn.
+     * Waits for the flag: asyncio's {@code await event.wait()}. The task completes once the flag is
+     * set, at once if it is set now; a task woken by a {@code set()} completes even if the flag was
+     * cleared again before its turn.
      */
     public Task<@Nullable Void> whenSet() {
         return SyncTasks.task(core.whenSetTask());

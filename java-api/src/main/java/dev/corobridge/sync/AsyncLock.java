@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A mutual-exclusion lock for tasks: asyncio's {@code Lock}. Not reentrant, and not owned by a
- * thread: the task that acquired it releases it, possibly after awaits in between, and waiters
- * get it first come, first served.
+ * thread: the task that acquired it releases it, possibly after awaits in between, and waiters get
+ * it first come, first served.
  *
  * <pre>{@code
  * var lock = new AsyncLock();                 // lock = asyncio.Lock()
@@ -54,8 +54,8 @@ public final class AsyncLock {
     }
 
     /**
-     * Inside a task body: awaits {@link #acquire()} and returns a {@link Held} whose {@code close()}
-     * releases the lock, for try-with-resources ({@code async with lock:}).
+     * Inside a task body: awaits {@link #acquire()} and returns a {@link Held} whose {@code
+     * close()} releases the lock, for try-with-resources ({@code async with lock:}).
      *
      * @throws java.util.concurrent.CancellationException if the calling task is cancelled while it
      *     waits (the lock is then not held)

@@ -53,8 +53,8 @@ public final class AsyncQueue<T> {
      * A first-in, first-out queue of at most {@code capacity} items: {@code
      * asyncio.Queue(maxsize)}.
      *
-     * @throws IllegalArgumentException if {@code capacity} is not positive (use {@link #fifo()}
-     *     for an unbounded queue)
+     * @throws IllegalArgumentException if {@code capacity} is not positive (use {@link #fifo()} for
+     *     an unbounded queue)
      */
     public static <T> AsyncQueue<T> fifo(int capacity) {
         return new AsyncQueue<>(checkedCapacity(capacity), QueueStorage.fifo());

@@ -5,9 +5,9 @@ import dev.corobridge.core.SemaphoreCore;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A counter of permits for tasks: asyncio's {@code Semaphore}, the usual way to cap how many
- * tasks do something at once. Waiters are served first come, first served: while any waits, a
- * new {@code acquire()} queues behind it even if a permit is free.
+ * A counter of permits for tasks: asyncio's {@code Semaphore}, the usual way to cap how many tasks
+ * do something at once. Waiters are served first come, first served: while any waits, a new {@code
+ * acquire()} queues behind it even if a permit is free.
  *
  * <pre>{@code
  * var downloads = new AsyncSemaphore(10);          // at most 10 at once
@@ -69,8 +69,8 @@ public sealed class AsyncSemaphore permits BoundedSemaphore {
     }
 
     /**
-     * Inside a task body: awaits {@link #acquire()} and returns a {@link Held} whose {@code close()}
-     * gives the permit back, for try-with-resources ({@code async with sem:}).
+     * Inside a task body: awaits {@link #acquire()} and returns a {@link Held} whose {@code
+     * close()} gives the permit back, for try-with-resources ({@code async with sem:}).
      */
     public Held hold() throws Exception {
         acquire().await();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import dev.corobridge.Async;
 import dev.corobridge.BodyThreads;
 import dev.corobridge.Loops;
+import dev.corobridge.ReturnWhen;
 import dev.corobridge.Task;
 import dev.corobridge.Trail;
 import dev.corobridge.differential.CPython;
@@ -201,8 +202,7 @@ class SyncParityTest {
 
     @ParameterizedTest
     @MethodSource("dev.corobridge.Loops#kinds")
-    void aPermitHandedToAWaiterCancelledBeforeItsTurnPassesOn(BodyThreads kind)
-            throws Exception {
+    void aPermitHandedToAWaiterCancelledBeforeItsTurnPassesOn(BodyThreads kind) throws Exception {
         var out = new Trail();
         Loops.run(
                 kind,
@@ -508,6 +508,121 @@ class SyncParityTest {
         } catch (java.util.concurrent.BrokenBarrierException e) {
             out.add(name + " finds it broken");
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.corobridge.Loops#kinds")
+    void waitSplitsTasksIntoDoneAndPending(BodyThreads kind) throws Exception {
+        var out = new Trail();
+        Loops.run(
+                kind,
+                () -> {
+                    var tasks = new java.util.LinkedHashMap<String, Task<String>>();
+                    tasks.put("a", Async.launch(() -> job("a", 6, false, null)));
+                    tasks.put("b", Async.launch(() -> job("b", 1, false, null)));
+                    tasks.put("c", Async.launch(() -> job("c", 3, true, null)));
+                    for (var when :
+                            List.of(
+                                    ReturnWhen.FIRST_COMPLETED,
+                                    ReturnWhen.FIRST_EXCEPTION,
+                                    ReturnWhen.ALL_COMPLETED)) {
+                        var waited = Async.wait(tasks.values(), when).await();
+                        out.add(
+                                when.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                                        + ": done ["
+                                        + names(tasks, waited.done())
+                                        + "] pending ["
+                                        + names(tasks, waited.pending())
+                                        + "]");
+                    }
+                    var slow = Async.sleep(java.time.Duration.ofSeconds(10));
+                    var waited =
+                            Async.wait(
+                                            List.of(slow),
+                                            ReturnWhen.ALL_COMPLETED,
+                                            java.time.Duration.ofMillis(50))
+                                    .await();
+                    out.add(
+                            "timed out: done "
+                                    + waited.done().size()
+                                    + " pending "
+                                    + waited.pending().size()
+                                    + " cancelled "
+                                    + py(slow.isCancelled()));
+                    slow.cancel();
+                    try {
+                        tasks.get("c").await();
+                    } catch (IllegalArgumentException e) {
+                        out.add("c failed with " + e.getMessage());
+                    }
+                });
+        assertParity(
+                "wait.py",
+                out,
+                "first completed: done [b] pending [a c]",
+                "first exception: done [b c] pending [a]",
+                "all completed: done [a b c] pending []",
+                "timed out: done 0 pending 1 cancelled False",
+                "c failed with c");
+    }
+
+    private static String names(
+            java.util.Map<String, Task<String>> tasks, java.util.Set<Task<String>> chosen) {
+        var names = new ArrayList<String>();
+        tasks.forEach(
+                (name, task) -> {
+                    if (chosen.contains(task)) names.add(name);
+                });
+        return String.join(" ", names);
+    }
+
+    private static String job(String name, int turns, boolean fail, @Nullable Trail out)
+            throws Exception {
+        for (int i = 0; i < turns; i++) {
+            Async.yieldNow().await();
+        }
+        if (fail) throw new IllegalArgumentException(name);
+        if (out != null) out.add(name + " finishes");
+        return name;
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.corobridge.Loops#kinds")
+    void asCompletedGivesTheTasksAsTheyComplete(BodyThreads kind) throws Exception {
+        var out = new Trail();
+        Loops.run(
+                kind,
+                () -> {
+                    var tasks =
+                            List.of(
+                                    Async.launch(() -> job("a", 3, false, out)),
+                                    Async.launch(() -> job("b", 1, false, out)),
+                                    Async.launch(() -> job("c", 2, false, out)));
+                    for (var task : Async.asCompleted(tasks)) {
+                        out.add("got " + task.await());
+                    }
+                    var slow = Async.sleep(java.time.Duration.ofSeconds(10));
+                    try {
+                        for (var task :
+                                Async.asCompleted(List.of(slow), java.time.Duration.ofMillis(50))) {
+                            out.add("never " + task);
+                        }
+                    } catch (Exception e) { // the iteration throws it unchecked
+                        if (!(e instanceof java.util.concurrent.TimeoutException)) throw e;
+                        out.add("timed out");
+                    }
+                    slow.cancel();
+                });
+        assertParity(
+                "as_completed.py",
+                out,
+                "b finishes",
+                "c finishes",
+                "a finishes",
+                "got b",
+                "got c",
+                "got a",
+                "timed out");
     }
 
     private static String py(boolean value) {

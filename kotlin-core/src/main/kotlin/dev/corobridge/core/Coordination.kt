@@ -27,9 +27,9 @@ public object Coordination {
     /**
      * A started task for a waiting operation [wait], run the way asyncio runs `await
      * lock.acquire()`: now, in the caller's turn, up to its first suspension; resumed by the
-     * primitive in a turn of its own, in which the awaiting Java body also goes on. A body cancelled
-     * while awaiting it cancels it and sees its outcome, as asyncio throws the cancellation into the
-     * waiting coroutine.
+     * primitive in a turn of its own, in which the awaiting Java body also goes on. A body
+     * cancelled while awaiting it cancels it and sees its outcome, as asyncio throws the
+     * cancellation into the waiting coroutine.
      */
     internal fun <T> waiting(wait: suspend () -> T): TaskFuture<T> =
         starter.start(
@@ -71,8 +71,8 @@ internal class Wakeup(private val guard: Any) {
         get() = state == CANCELLED
 
     /**
-     * Sets the result of a pending wakeup, holding the monitor; the caller then calls [resumeWaiter]
-     * once it has released the monitor. Returns this.
+     * Sets the result of a pending wakeup, holding the monitor; the caller then calls
+     * [resumeWaiter] once it has released the monitor. Returns this.
      */
     fun setResult(): Wakeup {
         check(state == PENDING) { "a wakeup is set once" }
@@ -83,8 +83,8 @@ internal class Wakeup(private val guard: Any) {
     }
 
     /**
-     * Resumes the waiter if [setResult] found it suspended (else it sees [done] when it
-     * suspends). Called by the thread that set the result, after releasing the monitor.
+     * Resumes the waiter if [setResult] found it suspended (else it sees [done] when it suspends).
+     * Called by the thread that set the result, after releasing the monitor.
      */
     fun resumeWaiter() {
         val waiter = handOver ?: return
@@ -648,15 +648,12 @@ public class ConditionCore(public val lock: LockCore) {
 }
 
 /**
- * asyncio's `Barrier`: [parties] tasks meet; each gets its index of arrival, the last one lets
- * them all go, and the barrier drains before it fills again. [broken] makes the failure of waits on
- * a barrier that is reset or aborted.
+ * asyncio's `Barrier`: [parties] tasks meet; each gets its index of arrival, the last one lets them
+ * all go, and the barrier drains before it fills again. [broken] makes the failure of waits on a
+ * barrier that is reset or aborted.
  */
 @InternalCorobridgeApi
-public class BarrierCore(
-    public val parties: Int,
-    private val broken: Supplier<out Exception>,
-) {
+public class BarrierCore(public val parties: Int, private val broken: Supplier<out Exception>) {
     private val lock = LockCore()
     private val condition = ConditionCore(lock)
     @Volatile private var state = FILLING

@@ -2,9 +2,19 @@ package dev.corobridge.core
 
 import java.util.concurrent.Callable
 import java.util.concurrent.CompletableFuture
+import java.util.concurrent.TimeoutException
+import java.util.concurrent.atomic.AtomicInteger
+import java.util.function.BiFunction
 import java.util.function.Function
+import kotlin.time.Duration.Companion.nanoseconds
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.channels.Channel
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.flow
+import kotlinx.coroutines.withTimeoutOrNull
+import kotlinx.coroutines.yield
 
-/** The engine's room for many tasks at once: gather and task groups. */
+/** The engine's room for many tasks at once: gather, wait, as_completed and task groups. */
 @InternalCorobridgeApi
 public class Groups private constructor(private val starter: TaskStarter) {
     /** Results in argument order; fails with the first failure. Cancelling it cancels the tasks. */
@@ -57,6 +67,73 @@ public class Groups private constructor(private val starter: TaskStarter) {
         return future
     }
 
+    /**
+     * asyncio's `wait`: completes, without cancelling any of [futures], once they all have settled
+     * ([returnWhen] [ALL_COMPLETED]), the first has ([FIRST_COMPLETED]), or the first failed or all
+     * settled ([FIRST_EXCEPTION]); or once [timeoutNanos] passed (negative: no limit). Its value is
+     * [result] of the futures settled by then and the others, each in the order given.
+     */
+    public fun <F : CompletableFuture<*>, R> wait(
+        futures: List<F>,
+        returnWhen: Int,
+        timeoutNanos: Long,
+        result: BiFunction<List<F>, List<F>, R>,
+    ): TaskFuture<R> =
+        starter.start(starter.currentContext(), null, startsInPlace = true) {
+            val waiter = CompletableDeferred<Unit>()
+            val left = AtomicInteger(futures.size)
+            val handles =
+                futures.map { future ->
+                    future.onSettled {
+                        val enough =
+                            left.decrementAndGet() <= 0 ||
+                                returnWhen == FIRST_COMPLETED ||
+                                (returnWhen == FIRST_EXCEPTION && future.failedNotCancelled())
+                        if (enough) waiter.complete(Unit)
+                    }
+                }
+            try {
+                // asyncio sees even futures settled already through a callback: a turn later.
+                if (waiter.isCompleted) yield()
+                else if (timeoutNanos < 0) waiter.await()
+                else withTimeoutOrNull(timeoutNanos.nanoseconds) { waiter.await() }
+            } finally {
+                handles.forEach { it.dispose() }
+            }
+            val (settled, pending) = futures.partition { it.isSettled() }
+            result.apply(settled, pending)
+        }
+
+    /**
+     * asyncio's `as_completed`: [futures] themselves, in the order they settle; with [timeoutNanos]
+     * (negative: no limit), collecting fails with `TimeoutException` once that much time passed
+     * with some still pending.
+     */
+    public fun <F : CompletableFuture<*>> asCompleted(
+        futures: List<F>,
+        timeoutNanos: Long,
+    ): Flow<F> = flow {
+        val settled = Channel<F>(Channel.UNLIMITED)
+        val handles = futures.map { future -> future.onSettled { settled.trySend(future) } }
+        val deadline = if (timeoutNanos < 0) Long.MAX_VALUE else System.nanoTime() + timeoutNanos
+        try {
+            repeat(futures.size) { emitted ->
+                if (deadline == Long.MAX_VALUE) return@repeat emit(settled.receive())
+                val next =
+                    withTimeoutOrNull((deadline - System.nanoTime()).coerceAtLeast(0).nanoseconds) {
+                        settled.receive()
+                    }
+                        ?: throw TimeoutException(
+                            "${futures.size - emitted} of ${futures.size} tasks did not " +
+                                "complete within ${describeNanos(timeoutNanos)}"
+                        )
+                emit(next)
+            }
+        } finally {
+            handles.forEach { it.dispose() }
+        }
+    }
+
     /** The scope a task group hands to its body. */
     public class TaskGroupScope private constructor(private val group: GroupBody<*>) {
         /** Starts [body] as a child of the group. */
@@ -68,7 +145,15 @@ public class Groups private constructor(private val starter: TaskStarter) {
         }
     }
 
-    internal companion object {
-        @JvmSynthetic fun create(starter: TaskStarter): Groups = Groups(starter)
+    public companion object {
+        public const val ALL_COMPLETED: Int = 0
+        public const val FIRST_COMPLETED: Int = 1
+        public const val FIRST_EXCEPTION: Int = 2
+
+        @JvmSynthetic internal fun create(starter: TaskStarter): Groups = Groups(starter)
     }
 }
+
+/** Settled with a failure of its own, not a cancellation (asyncio: `f.exception()` of a done f). */
+private fun CompletableFuture<*>.failedNotCancelled(): Boolean =
+    if (this is TaskFuture<*>) endedWithFailure else isCompletedExceptionally && !isCancelled
