@@ -36,6 +36,8 @@ public final class Examples {
                     new Example("ErrorHandling", ErrorHandling::main),
                     new Example("AsyncFor", AsyncFor::main),
                     new Example("AsyncWith", AsyncWith::main),
+                    new Example("RateLimitedDownloads", RateLimitedDownloads::main),
+                    new Example("WorkerPool", WorkerPool::main),
                     new Example("KotlinFromJava", KotlinFromJava::main));
 
     /** Exit code for a command line that names no known example. */

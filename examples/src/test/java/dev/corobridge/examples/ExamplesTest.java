@@ -19,6 +19,8 @@ class ExamplesTest {
                     "ErrorHandling",
                     "AsyncFor",
                     "AsyncWith",
+                    "RateLimitedDownloads",
+                    "WorkerPool",
                     "KotlinFromJava");
 
     @Test
@@ -44,6 +46,8 @@ class ExamplesTest {
                         ErrorHandlingTest.OUTPUT,
                         AsyncForTest.OUTPUT,
                         AsyncWithTest.OUTPUT,
+                        RateLimitedDownloadsTest.OUTPUT,
+                        WorkerPoolTest.OUTPUT,
                         KotlinFromJavaTest.OUTPUT);
         for (int i = 0; i < NAMES.size(); i++) {
             expected.add("== " + NAMES.get(i) + " ==");

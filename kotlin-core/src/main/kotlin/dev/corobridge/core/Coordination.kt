@@ -20,8 +20,7 @@ import kotlinx.coroutines.withContext
  * stays correct on a parallel dispatcher too; continuations are resumed after the monitor is
  * released, since an unconfined resumption would run the waiter's code inside it.
  */
-@InternalCorobridgeApi
-public object Coordination {
+internal object Coordination {
     private val starter = TaskStarter { DefaultTasks.newTask<Any?>() }
 
     /**
@@ -31,7 +30,7 @@ public object Coordination {
      * cancelled while awaiting it cancels it and sees its outcome, as asyncio throws the
      * cancellation into the waiting coroutine.
      */
-    internal fun <T> waiting(wait: suspend () -> T): TaskFuture<T> =
+    fun <T> waiting(wait: suspend () -> T): TaskFuture<T> =
         starter.start(
             starter.currentContext(),
             null,
@@ -46,10 +45,9 @@ public object Coordination {
         }
 
     /** A task that has already succeeded with [value]: a waiting operation that did not wait. */
-    internal fun <T> done(value: T): TaskFuture<T> =
-        DefaultTasks.newTask<T>().also { it.settle(value) }
+    fun <T> done(value: T): TaskFuture<T> = DefaultTasks.newTask<T>().also { it.settle(value) }
 
-    internal fun <T> failed(failure: Throwable): TaskFuture<T> =
+    fun <T> failed(failure: Throwable): TaskFuture<T> =
         DefaultTasks.newTask<T>().also { it.settleExceptionally(failure) }
 }
 
