@@ -323,10 +323,13 @@ class SyncPrimitivesTest {
                                                 try (var permit = sem.hold()) {
                                                     most.accumulateAndGet(
                                                             inside.incrementAndGet(), Math::max);
-                                                    if ((i + id) % 7 == 0) {
-                                                        Async.yieldNow().await();
+                                                    try {
+                                                        if ((i + id) % 7 == 0) {
+                                                            Async.yieldNow().await();
+                                                        }
+                                                    } finally { // a cancelled task leaves too
+                                                        inside.decrementAndGet();
                                                     }
-                                                    inside.decrementAndGet();
                                                 }
                                             }
                                         }));

@@ -154,9 +154,14 @@ public class LockCore {
         }
 
     public suspend fun acquire() {
-        if (tryAcquire()) return
-        val wakeup = Wakeup(this)
-        synchronized(this) { waiters.addLast(wakeup) }
+        // Checked and queued at once: a release in between would find nobody to wake.
+        val wakeup =
+            synchronized(this) {
+                if (!locked && waiters.all { it.cancelled }) {
+                    locked = true
+                    null
+                } else Wakeup(this).also { waiters.addLast(it) }
+            } ?: return
         try {
             try {
                 wakeup.await()
@@ -221,9 +226,14 @@ public class SemaphoreCore(private var value: Int, private val bound: Int = UNBO
         }
 
     public suspend fun acquire() {
-        if (tryAcquire()) return
-        val wakeup = Wakeup(this)
-        synchronized(this) { waiters.addLast(wakeup) }
+        // Checked and queued at once: a release in between would find nobody to wake.
+        val wakeup =
+            synchronized(this) {
+                if (!lockedNow()) {
+                    value--
+                    null
+                } else Wakeup(this).also { waiters.addLast(it) }
+            } ?: return
         try {
             try {
                 wakeup.await()
@@ -588,10 +598,11 @@ public class ConditionCore(public val lock: LockCore) {
     public suspend fun await() {
         checkLocked("wait")
         val wakeup = Wakeup(this)
+        // Queued before the lock is released: a signal right after the release must find it.
+        synchronized(this) { waiters.addLast(wakeup) }
         lock.release()
         try {
             try {
-                synchronized(this) { waiters.addLast(wakeup) }
                 try {
                     wakeup.await()
                 } finally {
