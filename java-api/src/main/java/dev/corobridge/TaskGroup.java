@@ -50,6 +50,26 @@ public final class TaskGroup {
         return (Task<T>) scope.launch(name, body);
     }
 
+    /**
+     * Ends the group early, without an error: asyncio's {@code tg.cancel()} (Python 3.15). The
+     * tasks still running in it are cancelled, and so is the group's body, at its next await; the
+     * group's task then completes normally once they have all finished. Does nothing if the group
+     * has finished or is already shutting down after a failure.
+     *
+     * <pre>{@code
+     * Async.taskGroup(group -> {
+     *     for (var mirror : mirrors) {
+     *         group.launch(() -> {
+     *             if (fetch(mirror)) group.cancel();   // the first success ends the search
+     *         });
+     *     }
+     * }).await();                                      // completes normally
+     * }</pre>
+     */
+    public void cancel() {
+        scope.cancel();
+    }
+
     /** Starts a body that returns nothing as a task named {@code name}. */
     public Task<@Nullable Void> launch(String name, AsyncRunnable body) {
         Objects.requireNonNull(body, "body");

@@ -156,4 +156,94 @@ class TaskGroupTest {
                 });
         assertEquals(List.of("child stopped"), trail.events());
     }
+
+    @Test
+    @Timeout(10)
+    void cancelFromAChildEndsTheGroupWithoutAnError() throws Exception {
+        var trail = new Trail();
+        Async.run(
+                () -> {
+                    Async.taskGroup(
+                                    group -> {
+                                        group.launch(
+                                                () -> {
+                                                    try {
+                                                        Async.sleep(Duration.ofSeconds(10)).await();
+                                                    } finally {
+                                                        trail.add("slow mirror stopped");
+                                                    }
+                                                });
+                                        group.launch(
+                                                () -> {
+                                                    Async.yieldNow().await();
+                                                    trail.add("fast mirror found it");
+                                                    group.cancel();
+                                                });
+                                    })
+                            .await();
+                    trail.add("group done");
+                });
+        assertEquals(
+                List.of("fast mirror found it", "slow mirror stopped", "group done"),
+                trail.events());
+    }
+
+    @Test
+    @Timeout(10)
+    void cancelInsideTheBodyStopsItAtItsNextAwaitAndTheGroupSucceeds() throws Exception {
+        var trail = new Trail();
+        Async.run(
+                () -> {
+                    var group =
+                            Async.taskGroup(
+                                    g -> {
+                                        g.launch(() -> Async.sleep(Duration.ofSeconds(10)).await());
+                                        g.cancel();
+                                        trail.add("body goes on until it awaits");
+                                        try {
+                                            Async.sleep(Duration.ofSeconds(10)).await();
+                                            trail.add("never");
+                                        } catch (CancellationException e) {
+                                            trail.add("body cancelled");
+                                            throw e;
+                                        }
+                                    });
+                    group.await();
+                    assertFalse(group.isCompletedExceptionally());
+                    trail.add("group done");
+                    // The task that ran the group is not cancelled: it awaits on as before.
+                    Async.yieldNow().await();
+                    trail.add("caller goes on");
+                });
+        assertEquals(
+                List.of(
+                        "body goes on until it awaits",
+                        "body cancelled",
+                        "group done",
+                        "caller goes on"),
+                trail.events());
+    }
+
+    @Test
+    @Timeout(10)
+    void cancelAfterAFailureLeavesTheFailure() throws Exception {
+        Async.run(
+                () -> {
+                    var group =
+                            Async.taskGroup(
+                                    g -> {
+                                        g.launch(
+                                                () -> {
+                                                    throw new IOException("broken");
+                                                });
+                                        try {
+                                            Async.sleep(Duration.ofSeconds(10)).await();
+                                        } finally {
+                                            g.cancel(); // shutting down already: no effect
+                                        }
+                                    });
+                    var e = assertThrows(IOException.class, group::await);
+                    assertEquals("broken", e.getMessage());
+                });
+    }
 }

@@ -52,6 +52,31 @@ internal class GroupBody<T>(
         return child
     }
 
+    /** The group was ended early by [cancelGroup]: the cancellations it caused are no error. */
+    @Volatile private var cancelledOnPurpose = false
+
+    /**
+     * asyncio 3.15's `tg.cancel()`: cancels the children still running and the body (at its next
+     * await); the group then ends without an error once they have, as its body's value or `null`. A
+     * group that has finished, or is already shutting down, is left as it is.
+     */
+    fun cancelGroup() {
+        val bodyRunning: Boolean
+        synchronized(lock) {
+            if (aborting || (bodyHasEnded && running.isEmpty())) return
+            aborting = true
+            cancelledOnPurpose = true
+            bodyRunning = !bodyHasEnded
+        }
+        cancelRunning()
+        if (bodyRunning) {
+            cancelledItsBody = true
+            requestCancellation(
+                CancellationException("the task group '${future.name()}' was cancelled by cancel()")
+            )
+        }
+    }
+
     /** Children belong to the loop's main task, as every task does; the group waits for them. */
     private fun childContext(): CoroutineContext =
         childrenContext
@@ -179,6 +204,8 @@ internal class GroupBody<T>(
             failure = first
         } else if (cancelledWhileWaiting && failure == null) {
             failure = getCancellationException()
+        } else if (cancelledOnPurpose && !isCancelled && failure is CancellationException) {
+            failure = null // the body's cancellation was the group's own doing
         }
     }
 }

@@ -140,6 +140,11 @@ public class Groups private constructor(private val starter: TaskStarter) {
         public fun <T> launch(name: String?, body: Callable<T>): TaskFuture<T> =
             group.launchChild(name, body)
 
+        /** Ends the group early without an error; see [GroupBody.cancelGroup]. */
+        public fun cancel() {
+            group.cancelGroup()
+        }
+
         internal companion object {
             @JvmSynthetic fun create(group: GroupBody<*>): TaskGroupScope = TaskGroupScope(group)
         }

@@ -220,6 +220,7 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
         val cancellable = awaitedCancellable
         if (cancellable && cancellationDue(target)) {
             deliverCancellation()
+            abandon(target)
             return true
         }
         if (target.isSettled()) return true
@@ -381,8 +382,19 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
         if (WAITER.compareAndSet(this, registration, null)) {
             registration.dispose()
             deliverCancellation()
+            abandon(target)
             dispatchStep(RESUME_BODY)
         }
+    }
+
+    /**
+     * A sleep the body stopped awaiting because the cancellation came first is cancelled, as
+     * asyncio cancels the future a task awaited: left running, it would delay the end of a body
+     * that then ends normally (a task group ended by `cancel()`).
+     */
+    private fun abandon(target: CompletableFuture<*>) {
+        if ((target as? TaskFuture<*>)?.coroutine is SleepCoroutine && !target.isSettled())
+            target.cancel(false)
     }
 
     private fun deliverCancellation() {
