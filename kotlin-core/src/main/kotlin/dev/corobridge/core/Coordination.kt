@@ -163,17 +163,26 @@ public class LockCore {
                 } else Wakeup(this).also { waiters.addLast(it) }
             } ?: return
         try {
-            try {
-                wakeup.await()
-            } finally {
-                synchronized(this) { waiters.remove(wakeup) }
-            }
+            wakeup.await()
         } catch (e: CancellationException) {
             // Not claimed by this waiter: the first one still waiting must get its chance.
-            wake(synchronized(this) { if (!locked) wakeUpFirst() else null })
+            val next =
+                synchronized(this) {
+                    waiters.remove(wakeup)
+                    if (!locked) wakeUpFirst() else null
+                }
+            wake(next)
+            throw e
+        } catch (e: Throwable) {
+            synchronized(this) { waiters.remove(wakeup) }
             throw e
         }
-        synchronized(this) { locked = true }
+        // Leaving the line and taking the lock at once: on a parallel dispatcher a newcomer that
+        // saw neither would take it too.
+        synchronized(this) {
+            waiters.remove(wakeup)
+            locked = true
+        }
     }
 
     public fun release() {
