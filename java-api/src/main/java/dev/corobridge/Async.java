@@ -468,13 +468,9 @@ public final class Async {
 
     private static <F extends CompletableFuture<?>> List<F> checkedFutures(
             java.util.Collection<F> tasks) {
-        Objects.requireNonNull(tasks, "tasks");
-        if (tasks.isEmpty()) {
+        List<F> list = nonNullCopy(tasks);
+        if (list.isEmpty()) {
             throw new IllegalArgumentException("no tasks to wait for: give at least one");
-        }
-        List<F> list = new ArrayList<>(tasks);
-        for (int i = 0; i < list.size(); i++) {
-            Objects.requireNonNull(list.get(i), "tasks[" + i + "]");
         }
         if (new java.util.HashSet<>(list).size() != list.size()) {
             throw new IllegalArgumentException(
@@ -590,8 +586,13 @@ public final class Async {
 
     private static <T extends @Nullable Object> List<CompletableFuture<? extends T>> checkedList(
             java.util.Collection<? extends CompletableFuture<? extends T>> tasks) {
+        return Async.<CompletableFuture<? extends T>>nonNullCopy(tasks);
+    }
+
+    /** A copy of {@code tasks}, which must hold no null. */
+    private static <E> List<E> nonNullCopy(java.util.Collection<? extends E> tasks) {
         Objects.requireNonNull(tasks, "tasks");
-        List<CompletableFuture<? extends T>> list = new ArrayList<>(tasks);
+        List<E> list = new ArrayList<>(tasks);
         for (int i = 0; i < list.size(); i++) {
             Objects.requireNonNull(list.get(i), "tasks[" + i + "]");
         }

@@ -52,7 +52,8 @@ class SyncPrimitivesTest {
         assertEquals(0, queue.size(), "a refused item is not in the queue");
     }
 
-    @SuppressWarnings("NullAway")
+    /** A null where the signature says there is none: what careless callers pass. */
+    @SuppressWarnings("nullness")
     private static String nullString() {
         return null;
     }

@@ -137,31 +137,28 @@ public class LockCore {
 
     /** A started task that completes once the lock is held by the caller. */
     public fun acquireTask(): TaskFuture<Void?> {
-        if (tryAcquire()) return Coordination.done(null)
+        if (synchronized(this) { takeIfFree() }) return Coordination.done(null)
         return Coordination.waiting {
             acquire()
             null
         }
     }
 
-    /** Takes the lock if it is free and nobody waits for it (cancelled waiters do not count). */
-    private fun tryAcquire(): Boolean =
-        synchronized(this) {
-            if (!locked && waiters.all { it.cancelled }) {
-                locked = true
-                true
-            } else false
-        }
+    /**
+     * Takes the lock if it is free and nobody waits for it (cancelled waiters do not count). Called
+     * holding the monitor.
+     */
+    private fun takeIfFree(): Boolean {
+        if (locked || !waiters.all { it.cancelled }) return false
+        locked = true
+        return true
+    }
 
     public suspend fun acquire() {
         // Checked and queued at once: a release in between would find nobody to wake.
         val wakeup =
-            synchronized(this) {
-                if (!locked && waiters.all { it.cancelled }) {
-                    locked = true
-                    null
-                } else Wakeup(this).also { waiters.addLast(it) }
-            } ?: return
+            synchronized(this) { if (takeIfFree()) null else Wakeup(this).also(waiters::addLast) }
+                ?: return
         try {
             wakeup.await()
         } catch (e: CancellationException) {
@@ -218,31 +215,25 @@ public class SemaphoreCore(private var value: Int, private val bound: Int = UNBO
     public fun available(): Int = synchronized(this) { value }
 
     public fun acquireTask(): TaskFuture<Void?> {
-        if (tryAcquire()) return Coordination.done(null)
+        if (synchronized(this) { takeIfFree() }) return Coordination.done(null)
         return Coordination.waiting {
             acquire()
             null
         }
     }
 
-    private fun tryAcquire(): Boolean =
-        synchronized(this) {
-            if (lockedNow()) false
-            else {
-                value--
-                true
-            }
-        }
+    /** Takes a permit if one is free and nobody waits (FIFO). Called holding the monitor. */
+    private fun takeIfFree(): Boolean {
+        if (lockedNow()) return false
+        value--
+        return true
+    }
 
     public suspend fun acquire() {
         // Checked and queued at once: a release in between would find nobody to wake.
         val wakeup =
-            synchronized(this) {
-                if (!lockedNow()) {
-                    value--
-                    null
-                } else Wakeup(this).also { waiters.addLast(it) }
-            } ?: return
+            synchronized(this) { if (takeIfFree()) null else Wakeup(this).also(waiters::addLast) }
+                ?: return
         try {
             try {
                 wakeup.await()
