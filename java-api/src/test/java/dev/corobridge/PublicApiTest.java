@@ -86,6 +86,7 @@ class PublicApiTest {
         var types = new ArrayList<Class<?>>();
         types.addAll(typesIn(Async.class, "dev.corobridge"));
         types.addAll(typesIn(Async.class, "dev.corobridge.stream"));
+        types.addAll(typesIn(Async.class, "dev.corobridge.sync"));
         types.addAll(typesIn(dev.corobridge.kotlin.InteropKt.class, "dev.corobridge.kotlin"));
         return types.stream()
                 .filter(type -> Modifier.isPublic(type.getModifiers()))

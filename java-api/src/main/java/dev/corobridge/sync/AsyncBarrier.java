@@ -82,4 +82,9 @@ public final class AsyncBarrier {
     public boolean isBroken() {
         return core.isBroken();
     }
+
+    /** The engine's books, for the suspending forms in {@code SuspendingSync}. */
+    BarrierCore core() {
+        return core;
+    }
 }

@@ -113,4 +113,13 @@ public final class AsyncCondition {
     public void signalAll() {
         core.signalAll();
     }
+
+    /** The engine's books, for the suspending forms in {@code SuspendingSync}. */
+    ConditionCore core() {
+        return core;
+    }
+
+    AsyncLock lock() {
+        return lock;
+    }
 }

@@ -48,4 +48,9 @@ public final class AsyncEvent {
     public Task<@Nullable Void> whenSet() {
         return SyncTasks.task(core.whenSetTask());
     }
+
+    /** The engine's books, for the suspending forms in {@code SuspendingSync}. */
+    EventCore core() {
+        return core;
+    }
 }

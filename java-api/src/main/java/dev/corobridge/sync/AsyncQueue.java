@@ -194,4 +194,9 @@ public final class AsyncQueue<T> {
     public void shutdown(boolean immediate) {
         core.shutdown(immediate);
     }
+
+    /** The engine's books, for the suspending forms in {@code SuspendingSync}. */
+    QueueCore<T> core() {
+        return core;
+    }
 }

@@ -76,4 +76,9 @@ public sealed class AsyncSemaphore permits BoundedSemaphore {
         acquire().await();
         return new Held(core::release);
     }
+
+    /** The engine's books, for the suspending forms in {@code SuspendingSync}. */
+    SemaphoreCore core() {
+        return core;
+    }
 }
