@@ -2,6 +2,7 @@ package dev.corobridge;
 
 import dev.corobridge.core.Engine;
 import dev.corobridge.core.Groups;
+import dev.corobridge.core.ProgressSink;
 import dev.corobridge.core.StatementCallable;
 import dev.corobridge.core.TaskFutureKt;
 import dev.corobridge.stream.AsyncStream;
@@ -16,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -353,7 +355,23 @@ public final class Async {
      */
     public static <T extends @Nullable Object> Task<List<T>> gather(
             java.util.Collection<? extends CompletableFuture<? extends T>> tasks) {
-        return (Task<List<T>>) ENGINE.groups.<T>gather(checkedList(tasks));
+        return (Task<List<T>>) ENGINE.groups.<T>gather(checkedList(tasks), null);
+    }
+
+    /**
+     * Like {@link #gather(java.util.Collection)}, telling {@code progress} of each task as it ends,
+     * until the gather does. The listener is called on the loop, one call at a time, in a turn of
+     * its own after the task ended; it must not block or await. If it throws, it is not called
+     * again and the gather fails with its exception once the tasks have ended.
+     *
+     * <pre>{@code
+     * List<String> pages = Async.gather(downloads, p -> System.out.printf("%d/%d%n", p.done(), p.total())).await();
+     * }</pre>
+     */
+    public static <T extends @Nullable Object> Task<List<T>> gather(
+            java.util.Collection<? extends CompletableFuture<? extends T>> tasks,
+            Consumer<Progress> progress) {
+        return (Task<List<T>>) ENGINE.groups.<T>gather(checkedList(tasks), sink(progress));
     }
 
     /** Gathers the tasks given as arguments; see {@link #gather(java.util.Collection)}. */
@@ -376,7 +394,25 @@ public final class Async {
     public static <T extends @Nullable Object> Task<List<Outcome<T>>> gatherSettled(
             java.util.Collection<? extends CompletableFuture<? extends T>> tasks) {
         return (Task<List<Outcome<T>>>)
-                ENGINE.groups.<T, Outcome<T>>gatherSettled(checkedList(tasks), Async::outcomeOf);
+                ENGINE.groups.<T, Outcome<T>>gatherSettled(
+                        checkedList(tasks), Async::outcomeOf, null);
+    }
+
+    /**
+     * Like {@link #gatherSettled(java.util.Collection)}, telling {@code progress} of each task as
+     * it ends; see {@link #gather(java.util.Collection, Consumer)} for how it is called.
+     */
+    public static <T extends @Nullable Object> Task<List<Outcome<T>>> gatherSettled(
+            java.util.Collection<? extends CompletableFuture<? extends T>> tasks,
+            Consumer<Progress> progress) {
+        return (Task<List<Outcome<T>>>)
+                ENGINE.groups.<T, Outcome<T>>gatherSettled(
+                        checkedList(tasks), Async::outcomeOf, sink(progress));
+    }
+
+    private static ProgressSink sink(Consumer<Progress> progress) {
+        Objects.requireNonNull(progress, "progress");
+        return (done, failed, total) -> progress.accept(new Progress(done, failed, total));
     }
 
     /**
@@ -452,7 +488,22 @@ public final class Async {
      */
     public static <F extends CompletableFuture<?>> AsyncStream<F> asCompleted(
             java.util.Collection<F> tasks) {
-        return AsyncStream.fromFlow(ENGINE.groups.asCompleted(checkedFutures(tasks), -1));
+        return AsyncStream.fromFlow(ENGINE.groups.asCompleted(checkedFutures(tasks), -1, null));
+    }
+
+    /**
+     * Like {@link #asCompleted(java.util.Collection)}, telling {@code progress} of each task just
+     * before the stream gives it, in the iterating task; an exception it throws ends the iteration
+     * with that exception.
+     *
+     * <pre>{@code
+     * for (var page : Async.asCompleted(downloads, p -> bar.stepTo(p.done()))) { save(page.await()); }
+     * }</pre>
+     */
+    public static <F extends CompletableFuture<?>> AsyncStream<F> asCompleted(
+            java.util.Collection<F> tasks, Consumer<Progress> progress) {
+        return AsyncStream.fromFlow(
+                ENGINE.groups.asCompleted(checkedFutures(tasks), -1, sink(progress)));
     }
 
     /**
@@ -463,7 +514,18 @@ public final class Async {
     public static <F extends CompletableFuture<?>> AsyncStream<F> asCompleted(
             java.util.Collection<F> tasks, Duration limit) {
         return AsyncStream.fromFlow(
-                ENGINE.groups.asCompleted(checkedFutures(tasks), nanos(limit, "limit")));
+                ENGINE.groups.asCompleted(checkedFutures(tasks), nanos(limit, "limit"), null));
+    }
+
+    /**
+     * Like {@link #asCompleted(java.util.Collection, Duration)}, with a progress listener as in
+     * {@link #asCompleted(java.util.Collection, Consumer)}.
+     */
+    public static <F extends CompletableFuture<?>> AsyncStream<F> asCompleted(
+            java.util.Collection<F> tasks, Duration limit, Consumer<Progress> progress) {
+        return AsyncStream.fromFlow(
+                ENGINE.groups.asCompleted(
+                        checkedFutures(tasks), nanos(limit, "limit"), sink(progress)));
     }
 
     private static <F extends CompletableFuture<?>> List<F> checkedFutures(

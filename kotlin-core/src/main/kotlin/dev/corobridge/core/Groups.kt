@@ -17,21 +17,35 @@ import kotlinx.coroutines.yield
 /** The engine's room for many tasks at once: gather, wait, as_completed and task groups. */
 @InternalCorobridgeApi
 public class Groups private constructor(private val starter: TaskStarter) {
-    /** Results in argument order; fails with the first failure. Cancelling it cancels the tasks. */
-    public fun <T> gather(tasks: List<CompletableFuture<out T>>): TaskFuture<List<T>> =
+    /**
+     * Results in argument order; fails with the first failure. Cancelling it cancels the tasks.
+     * With [progress], each task is reported as it ends, until the gather does (see
+     * [ProgressReport]).
+     */
+    public fun <T> gather(
+        tasks: List<CompletableFuture<out T>>,
+        progress: ProgressSink? = null,
+    ): TaskFuture<List<T>> =
         starter.start(
             starter.currentContext(),
             null,
             startsInPlace = true,
             takesAwaitersCancellation = true,
         ) {
-            val firstFailure = awaitAllOrCancel(tasks, stopAtFailure = true)
-            if (firstFailure >= 0) {
-                // asyncio's gather retrieves the exceptions of the children that fail after it.
-                for (task in tasks) if (task is TaskFuture<*>) task.markAllRetrieved()
-                tasks[firstFailure].outcome()
+            val report = ProgressReport.start(tasks, progress, context)
+            try {
+                val firstFailure = awaitAllOrCancel(tasks, stopAtFailure = true)
+                if (firstFailure >= 0) {
+                    // asyncio's gather retrieves the exceptions of the children that fail after it.
+                    for (task in tasks) if (task is TaskFuture<*>) task.markAllRetrieved()
+                    report?.failure?.let { tasks[firstFailure].failureNow()?.addSuppressed(it) }
+                    tasks[firstFailure].outcome()
+                }
+                report?.awaitAllReportedOrThrow()
+                tasks.map { it.outcome() }
+            } finally {
+                report?.stop()
             }
-            tasks.map { it.outcome() }
         }
 
     /**
@@ -41,6 +55,7 @@ public class Groups private constructor(private val starter: TaskStarter) {
     public fun <T, R> gatherSettled(
         tasks: List<CompletableFuture<out T>>,
         outcome: Function<CompletableFuture<out T>, R>,
+        progress: ProgressSink? = null,
     ): TaskFuture<List<R>> =
         starter.start(
             starter.currentContext(),
@@ -48,10 +63,16 @@ public class Groups private constructor(private val starter: TaskStarter) {
             startsInPlace = true,
             takesAwaitersCancellation = true,
         ) {
-            awaitAllOrCancel(tasks, stopAtFailure = false)
-            tasks.map { task ->
-                if (task is TaskFuture<*>) task.markRetrieved()
-                outcome.apply(task)
+            val report = ProgressReport.start(tasks, progress, context)
+            try {
+                awaitAllOrCancel(tasks, stopAtFailure = false)
+                report?.awaitAllReportedOrThrow()
+                tasks.map { task ->
+                    if (task is TaskFuture<*>) task.markRetrieved()
+                    outcome.apply(task)
+                }
+            } finally {
+                report?.stop()
             }
         }
 
@@ -112,21 +133,30 @@ public class Groups private constructor(private val starter: TaskStarter) {
     public fun <F : CompletableFuture<*>> asCompleted(
         futures: List<F>,
         timeoutNanos: Long,
+        progress: ProgressSink? = null,
     ): Flow<F> = flow {
+        var failed = 0
         val settled = Channel<F>(Channel.UNLIMITED)
         val handles = futures.map { future -> future.onSettled { settled.trySend(future) } }
         val deadline = if (timeoutNanos < 0) Long.MAX_VALUE else System.nanoTime() + timeoutNanos
         try {
             repeat(futures.size) { emitted ->
-                if (deadline == Long.MAX_VALUE) return@repeat emit(settled.receive())
                 val next =
-                    withTimeoutOrNull((deadline - System.nanoTime()).coerceAtLeast(0).nanoseconds) {
-                        settled.receive()
-                    }
-                        ?: throw TimeoutException(
-                            "${futures.size - emitted} of ${futures.size} tasks did not " +
-                                "complete within ${describeNanos(timeoutNanos)}"
-                        )
+                    if (deadline == Long.MAX_VALUE) settled.receive()
+                    else
+                        withTimeoutOrNull(
+                            (deadline - System.nanoTime()).coerceAtLeast(0).nanoseconds
+                        ) {
+                            settled.receive()
+                        }
+                            ?: throw TimeoutException(
+                                "${futures.size - emitted} of ${futures.size} tasks did not " +
+                                    "complete within ${describeNanos(timeoutNanos)}"
+                            )
+                if (progress != null) {
+                    if (next.isCompletedExceptionally) failed++
+                    progress.report(emitted + 1, failed, futures.size)
+                }
                 emit(next)
             }
         } finally {
