@@ -38,6 +38,7 @@ public final class Examples {
                     new Example("AsyncWith", AsyncWith::main),
                     new Example("RateLimitedDownloads", RateLimitedDownloads::main),
                     new Example("WorkerPool", WorkerPool::main),
+                    new Example("ResultsAsTheyArrive", ResultsAsTheyArrive::main),
                     new Example("KotlinFromJava", KotlinFromJava::main));
 
     /** Exit code for a command line that names no known example. */

@@ -21,6 +21,7 @@ class ExamplesTest {
                     "AsyncWith",
                     "RateLimitedDownloads",
                     "WorkerPool",
+                    "ResultsAsTheyArrive",
                     "KotlinFromJava");
 
     @Test
@@ -48,6 +49,7 @@ class ExamplesTest {
                         AsyncWithTest.OUTPUT,
                         RateLimitedDownloadsTest.OUTPUT,
                         WorkerPoolTest.OUTPUT,
+                        ResultsAsTheyArriveTest.OUTPUT,
                         KotlinFromJavaTest.OUTPUT);
         for (int i = 0; i < NAMES.size(); i++) {
             expected.add("== " + NAMES.get(i) + " ==");
