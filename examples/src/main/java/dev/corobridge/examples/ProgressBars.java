@@ -6,6 +6,7 @@ import java.lang.invoke.MethodType;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * A progress bar for a fan-out, on standard error: redrawn in place on a terminal, one plain line
@@ -25,6 +26,7 @@ final class ProgressBars {
         if (!onTerminal()) {
             // No redraws: a line when the bar is stepped (see step), none from the bar's timer.
             builder.setConsumer(new DelegatingProgressBarConsumer(System.err::println))
+                    .setStyle(ProgressBarStyle.ASCII) // no colour codes in a log
                     .setUpdateIntervalMillis(Integer.MAX_VALUE);
         }
         return builder.build();
