@@ -30,25 +30,41 @@ internal object Coordination {
      * cancelled while awaiting it cancels it and sees its outcome, as asyncio throws the
      * cancellation into the waiting coroutine.
      */
-    fun <T> waiting(wait: suspend () -> T): TaskFuture<T> =
-        starter.start(
-            starter.currentContext(),
-            null,
-            startsInPlace = true,
-            takesAwaitersCancellation = true,
-        ) {
-            try {
-                wait()
-            } finally {
-                (context[ContinuationInterceptor] as? LoopDispatcher)?.resumesInTurn = future
+    fun <T> waiting(giveBack: ((T) -> Unit)? = null, wait: suspend () -> T): TaskFuture<T> =
+        starter
+            .start(
+                starter.currentContext(),
+                null,
+                startsInPlace = true,
+                takesAwaitersCancellation = true,
+            ) {
+                try {
+                    val value = wait()
+                    // Cancelled after the wait succeeded but before its value was set (a cancel
+                    // from
+                    // another thread, a timeout): nobody receives what was taken, so it goes back.
+                    // asyncio has no such moment, as the wait returns in the awaiting task's own
+                    // step.
+                    if (!future.trySettle(value)) giveBack?.invoke(value)
+                    value
+                } finally {
+                    (context[ContinuationInterceptor] as? LoopDispatcher)?.resumesInTurn = future
+                }
             }
-        }
+            .also { it.isOperation = true }
 
     /** A task that has already succeeded with [value]: a waiting operation that did not wait. */
-    fun <T> done(value: T): TaskFuture<T> = DefaultTasks.newTask<T>().also { it.settle(value) }
+    fun <T> done(value: T): TaskFuture<T> =
+        DefaultTasks.newTask<T>().also {
+            it.isOperation = true
+            it.settle(value)
+        }
 
     fun <T> failed(failure: Throwable): TaskFuture<T> =
-        DefaultTasks.newTask<T>().also { it.settleExceptionally(failure) }
+        DefaultTasks.newTask<T>().also {
+            it.isOperation = true
+            it.settleExceptionally(failure)
+        }
 }
 
 /**
@@ -138,7 +154,7 @@ public class LockCore {
     /** A started task that completes once the lock is held by the caller. */
     public fun acquireTask(): TaskFuture<Void?> {
         if (synchronized(this) { takeIfFree() }) return Coordination.done(null)
-        return Coordination.waiting {
+        return Coordination.waiting({ release() }) {
             acquire()
             null
         }
@@ -216,7 +232,7 @@ public class SemaphoreCore(private var value: Int, private val bound: Int = UNBO
 
     public fun acquireTask(): TaskFuture<Void?> {
         if (synchronized(this) { takeIfFree() }) return Coordination.done(null)
-        return Coordination.waiting {
+        return Coordination.waiting({ release() }) {
             acquire()
             null
         }
@@ -342,6 +358,7 @@ public class QueueCore<T : Any>(
     private var unfinished = 0
     private val finished = EventCore().also { it.set() }
     private var isShutDown = false
+    private var droppedItems = false
 
     public fun capacity(): Int = capacity
 
@@ -388,7 +405,7 @@ public class QueueCore<T : Any>(
         } catch (e: RuntimeException) {
             return Coordination.failed(e)
         }
-        return Coordination.waiting {
+        return Coordination.waiting({ takeBack(item) }) {
             put(item)
             null
         }
@@ -402,7 +419,36 @@ public class QueueCore<T : Any>(
         } catch (e: RuntimeException) {
             return Coordination.failed(e)
         }
-        return Coordination.waiting { get() }
+        return Coordination.waiting(::giveBack) { get() }
+    }
+
+    /** Undoes a put whose task was cancelled once it had put [item], unless a get took it. */
+    private fun takeBack(item: T) {
+        val (putter, allDone) =
+            synchronized(this) {
+                if (!storage.removeItem(item)) return
+                unfinished--
+                wakeUpNext(putters) to (unfinished == 0)
+            }
+        if (allDone) finished.set()
+        wake(putter)
+    }
+
+    /** Undoes a get whose task was cancelled once it had taken [item]: it leaves next again. */
+    private fun giveBack(item: T) {
+        val (getter, allDone) =
+            synchronized(this) {
+                if (droppedItems) {
+                    // An immediate shutdown dropped the others and counted them done: this too.
+                    unfinished--
+                    null to (unfinished == 0)
+                } else {
+                    storage.restore(item)
+                    wakeUpNext(getters) to false
+                }
+            }
+        if (allDone) finished.set()
+        wake(getter)
     }
 
     public suspend fun put(item: T) {
@@ -489,6 +535,7 @@ public class QueueCore<T : Any>(
                 isShutDown = true
                 var allDone = false
                 if (immediate) {
+                    droppedItems = true
                     while (storage.size != 0) {
                         storage.remove()
                         if (unfinished > 0) unfinished--
@@ -527,6 +574,12 @@ public interface QueueStorage<T> {
 
     public fun remove(): T
 
+    /** Puts back [item], just removed, so that it is the next to leave. */
+    public fun restore(item: T)
+
+    /** Removes one item equal to [item], if there is one still here. */
+    public fun removeItem(item: T): Boolean
+
     public companion object {
         @JvmStatic
         public fun <T> fifo(): QueueStorage<T> =
@@ -538,6 +591,10 @@ public interface QueueStorage<T> {
                 override fun add(item: T) = items.addLast(item)
 
                 override fun remove(): T = items.removeFirst()
+
+                override fun restore(item: T) = items.addFirst(item)
+
+                override fun removeItem(item: T): Boolean = items.removeLastOccurrence(item)
             }
 
         @JvmStatic
@@ -550,6 +607,10 @@ public interface QueueStorage<T> {
                 override fun add(item: T) = items.addLast(item)
 
                 override fun remove(): T = items.removeLast()
+
+                override fun restore(item: T) = items.addLast(item)
+
+                override fun removeItem(item: T): Boolean = items.removeLastOccurrence(item)
             }
 
         @JvmStatic
@@ -564,6 +625,12 @@ public interface QueueStorage<T> {
                 }
 
                 override fun remove(): T = items.remove()
+
+                override fun restore(item: T) {
+                    items.add(item)
+                }
+
+                override fun removeItem(item: T): Boolean = items.remove(item)
             }
     }
 }

@@ -51,6 +51,12 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
     private var isBlock = false
 
     /**
+     * Started as a block ([launchInPlace]), in place or not (not on a parallel dispatcher): a body
+     * that returned gives its value even if cancelled meanwhile, so what it took is not lost.
+     */
+    @Volatile private var partOfItsCaller = false
+
+    /**
      * Where tasks the body launches belong: a job of their own under the loop's main task, as in
      * asyncio, where a task's end neither waits for the tasks it created nor cancels them (nor does
      * its failure). Only a cancellation of this task reaches them too: structure, DESIGN semantic
@@ -126,6 +132,7 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
      */
     fun launchInPlace(body: Callable<T>, runsIfItsDeadlinePassed: Boolean = false) {
         prepare(body, runsIfItsDeadlinePassed, cancelChildrenAfterBody = false)
+        partOfItsCaller = true
         val creator = current()
         val loop = loop
         if (creator == null || loop == null || creator.loop !== loop) return dispatchStep(START)
@@ -218,6 +225,8 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
         }
         val target = awaited!! // kept until the body resumes: see cancellationDue
         val cancellable = awaitedCancellable
+        if (cancellable && target.outcomeComesFirst())
+            return awaitOperation(target as TaskFuture<*>)
         if (cancellable && cancellationDue(target)) {
             deliverCancellation()
             abandon(target)
@@ -238,6 +247,34 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
         registration.dispose()
         deliverCancellation()
         return true
+    }
+
+    /**
+     * [settleYield] for a primitive's operation: asyncio runs it inside the awaiting task, where a
+     * pending cancellation cancels what the wait awaits, if it waits at all. An operation that is
+     * done (a permit taken at once) keeps its outcome and the cancellation stays due at the next
+     * await; one still waiting is cancelled, and the body sees how it ended (given up, or done just
+     * before), so that nothing it took is lost.
+     */
+    private fun awaitOperation(target: TaskFuture<*>): Boolean {
+        if (target.isSettled) return true
+        val registration = Waiter(this, target, true, false)
+        waiter = registration
+        registration.register(target)
+        // A cancellation that came before `waiter` was set saw nothing to interrupt.
+        if (cancellationPending()) interruptAwait()
+        return false
+    }
+
+    /**
+     * An operation, or a block that could not start in place (no loop): what it took must reach the
+     * body, so a cancellation goes to it rather than past it (see [awaitOperation]).
+     */
+    private fun CompletableFuture<*>?.outcomeComesFirst(): Boolean {
+        if (this !is TaskFuture<*>) return false
+        if (isOperation) return true
+        val body = coroutine as? JavaBody<*> ?: return false
+        return body.partOfItsCaller && !body.isBlock
     }
 
     /** Called by the registration when the awaited future settled, on any thread. */
@@ -373,10 +410,16 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
         if (!registration.cancellable || !cancellationPending()) return
         val target = registration.target
         if (((target as? TaskFuture<*>)?.coroutine)?.takesAwaitersCancellation == true) {
+            // An operation done already keeps its outcome: the cancellation is due at the next
+            // await (see awaitOperation).
+            if (target.isOperation && target.isDone) return
             // asyncio cancels what the task awaits and waits for it: the body sees its outcome.
             takeCancellation()
             forwardedTo = target
-            target.cancel(false)
+            // A block or an operation is part of this task: its outcome is what it ends with.
+            if (target.isOperation || (target.coroutine as? JavaBody<*>)?.partOfItsCaller == true)
+                target.cancelWork()
+            else target.cancel(false)
             return
         }
         if (WAITER.compareAndSet(this, registration, null)) {
@@ -418,7 +461,9 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
      * queued is delivered now, at that await, as asyncio's next step throws it.
      */
     private fun resumeBody() {
-        if (awaitedCancellable && cancellationDue(awaited)) deliverCancellation()
+        // An operation's outcome comes first: what it took must reach the body (awaitOperation).
+        if (awaitedCancellable && !awaited.outcomeComesFirst() && cancellationDue(awaited))
+            deliverCancellation()
         handBodyTheTurn()
     }
 
@@ -489,7 +534,8 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
         if (endsInCallersTurn) loop?.resumesInTurn = future
         // A block whose body returned is done with that value even if cancelled meanwhile (an
         // expired timeout whose body went on: asyncio's __aexit__ raises nothing then).
-        @Suppress("UNCHECKED_CAST") if (isBlock && failure == null) future.settle(value as T)
+        @Suppress("UNCHECKED_CAST")
+        if (partOfItsCaller && failure == null) future.settle(value as T)
         val failure = failure
         @Suppress("UNCHECKED_CAST")
         resumeWith(if (failure != null) Result.failure(failure) else Result.success(value as T))

@@ -33,6 +33,13 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
     @get:JvmSynthetic @set:JvmSynthetic @Volatile internal var retrieved: Boolean = false
 
     /**
+     * A coordination primitive's operation (an acquire, a get): asyncio runs it inside the awaiting
+     * task, so a cancellation pending when a body awaits it is passed to it, and one that finds it
+     * done waits for the body's next await (see JavaBody.settleYield).
+     */
+    @get:JvmSynthetic @set:JvmSynthetic internal var isOperation: Boolean = false
+
+    /**
      * True once the outcome was read after the task settled (await, gather): a failure of the
      * cleanup of a cancelled task is then not reported. `join()` cannot give it (the JDK contract
      * is a `CancellationException`), so it does not count.
@@ -134,6 +141,18 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
             else -> derivation?.source?.cancel(false)
         }
         return true
+    }
+
+    /**
+     * Cancels the work, not the future: the future completes as the work ends, with the value of
+     * work that finished regardless (a block's body that returned, an operation that took what it
+     * waited for), else cancelled. How a cancellation reaches what a body awaits as part of itself.
+     */
+    @JvmSynthetic
+    internal fun cancelWork() {
+        val coroutine = coroutine ?: return
+        if (coroutine.isCancelled) coroutine.cancelAgain()
+        else coroutine.cancel(CancellationException("Task '${name()}' was cancelled"))
     }
 
     /**
@@ -286,6 +305,9 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
     internal fun settle(value: T) {
         super.complete(value)
     }
+
+    /** Returns false if the future had already completed (cancelled, or completed by hand). */
+    @JvmSynthetic internal fun trySettle(value: T): Boolean = super.complete(value)
 
     /** Returns false if the future had already completed (cancelled, or completed by hand). */
     @JvmSynthetic
