@@ -41,11 +41,13 @@ internal object Coordination {
                 try {
                     val value = wait()
                     // Cancelled after the wait succeeded but before its value was set (a cancel
-                    // from
-                    // another thread, a timeout): nobody receives what was taken, so it goes back.
-                    // asyncio has no such moment, as the wait returns in the awaiting task's own
-                    // step.
-                    if (!future.trySettle(value)) giveBack?.invoke(value)
+                    // from another thread, a timeout): nobody receives what was taken, so it goes
+                    // back. asyncio has no such moment: there the wait returns in the awaiting
+                    // task's own step. Kept too for an awaiter that ends without the value.
+                    if (giveBack != null) {
+                        future.keepUndo { giveBack(value) }
+                        if (!future.trySettle(value)) future.undoOperation()
+                    } else future.trySettle(value)
                     value
                 } finally {
                     (context[ContinuationInterceptor] as? LoopDispatcher)?.resumesInTurn = future
@@ -53,10 +55,14 @@ internal object Coordination {
             }
             .also { it.isOperation = true }
 
-    /** A task that has already succeeded with [value]: a waiting operation that did not wait. */
-    fun <T> done(value: T): TaskFuture<T> =
+    /**
+     * A task that has already succeeded with [value]: a waiting operation that did not wait, and
+     * how to undo it if nothing receives its value ([TaskFuture.undoOperation]).
+     */
+    fun <T> done(value: T, giveBack: ((T) -> Unit)? = null): TaskFuture<T> =
         DefaultTasks.newTask<T>().also {
             it.isOperation = true
+            if (giveBack != null) it.keepUndo { giveBack(value) }
             it.settle(value)
         }
 
@@ -153,7 +159,7 @@ public class LockCore {
 
     /** A started task that completes once the lock is held by the caller. */
     public fun acquireTask(): TaskFuture<Void?> {
-        if (synchronized(this) { takeIfFree() }) return Coordination.done(null)
+        if (synchronized(this) { takeIfFree() }) return Coordination.done(null) { release() }
         return Coordination.waiting({ release() }) {
             acquire()
             null
@@ -231,7 +237,7 @@ public class SemaphoreCore(private var value: Int, private val bound: Int = UNBO
     public fun available(): Int = synchronized(this) { value }
 
     public fun acquireTask(): TaskFuture<Void?> {
-        if (synchronized(this) { takeIfFree() }) return Coordination.done(null)
+        if (synchronized(this) { takeIfFree() }) return Coordination.done(null) { release() }
         return Coordination.waiting({ release() }) {
             acquire()
             null
@@ -401,7 +407,7 @@ public class QueueCore<T : Any>(
 
     public fun putTask(item: T): TaskFuture<Void?> {
         try {
-            if (offer(item)) return Coordination.done(null)
+            if (offer(item)) return Coordination.done(null) { takeBack(item) }
         } catch (e: RuntimeException) {
             return Coordination.failed(e)
         }
@@ -414,7 +420,7 @@ public class QueueCore<T : Any>(
     public fun getTask(): TaskFuture<T> {
         try {
             poll()?.let {
-                return Coordination.done(it)
+                return Coordination.done(it, ::giveBack)
             }
         } catch (e: RuntimeException) {
             return Coordination.failed(e)

@@ -318,16 +318,10 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
      */
     override fun cancelAgain() {
         if (finished) return
-        cancelledBesidesItsDeadline = true
+        markCancelledAgain()
         if (!cancellationDelivered) return // the first, still pending, stands for this one
         requestCancellation(getCancellationException())
     }
-
-    /** Asked to cancel again while cancelled: its own deadline then does not time it out. */
-    @Volatile private var cancelledBesidesItsDeadline = false
-
-    override val timesOutOnItsDeadline: Boolean
-        get() = !cancelledBesidesItsDeadline
 
     /**
      * Cancels the body, not the task: it gets [cause] at its next cancellable await, and the task
@@ -462,8 +456,15 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
      */
     private fun resumeBody() {
         // An operation's outcome comes first: what it took must reach the body (awaitOperation).
-        if (awaitedCancellable && !awaited.outcomeComesFirst() && cancellationDue(awaited))
-            deliverCancellation()
+        val awaited = awaited
+        if (awaited.outcomeComesFirst()) {
+            // Given this body's cancellation, it ended otherwise all the same (it took what it
+            // waited for, its deadline came first): the cancellation is due at the next await.
+            if (awaited === forwardedTo) {
+                forwardedTo = null
+                if (!awaited!!.isCancelled) requested = requested ?: ownCancellation()
+            }
+        } else if (awaitedCancellable && cancellationDue(awaited)) deliverCancellation()
         handBodyTheTurn()
     }
 

@@ -75,14 +75,23 @@ internal open class TaskCoroutine<T>(
         isCancelled && (getCancellationException() as? DeadlineExceeded)?.owner === this
 
     /** Requests cancellation of a task already cancelled whose work still runs; see JavaBody. */
-    open fun cancelAgain() {}
+    open fun cancelAgain() {
+        markCancelledAgain()
+    }
+
+    /** Asked to cancel again while cancelled: its own deadline then does not time it out. */
+    @Volatile private var cancelledBesidesItsDeadline = false
+
+    protected fun markCancelledAgain() {
+        cancelledBesidesItsDeadline = true
+    }
 
     /**
      * False when, cancelled by its own deadline, the task was also asked to cancel by someone else:
      * asyncio's timeout then lets the cancellation through instead of a timeout.
      */
-    open val timesOutOnItsDeadline: Boolean
-        get() = true
+    val timesOutOnItsDeadline: Boolean
+        get() = !cancelledBesidesItsDeadline
 
     /**
      * Fails this task with [cause], which need not be a cancellation, as a failed child would;

@@ -33,11 +33,29 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
     @get:JvmSynthetic @set:JvmSynthetic @Volatile internal var retrieved: Boolean = false
 
     /**
-     * A coordination primitive's operation (an acquire, a get): asyncio runs it inside the awaiting
-     * task, so a cancellation pending when a body awaits it is passed to it, and one that finds it
-     * done waits for the body's next await (see JavaBody.settleYield).
+     * A coordination primitive's operation (an acquire, a get) or a `waitFor`: asyncio runs it
+     * inside the awaiting task, so a cancellation pending when a body awaits it is passed to it,
+     * and one that finds it done waits for the body's next await (see JavaBody.settleYield).
      */
     @get:JvmSynthetic @set:JvmSynthetic internal var isOperation: Boolean = false
+
+    /** How a succeeded operation undoes itself (a release, an item put back) if nobody takes it. */
+    private var undo: (() -> Unit)? = null
+
+    @JvmSynthetic
+    internal fun keepUndo(undo: () -> Unit) {
+        synchronized(this) { this.undo = undo }
+    }
+
+    /**
+     * Undoes a succeeded operation whose value did not reach anyone (what awaited it ended with a
+     * timeout or a cancellation instead); once at most.
+     */
+    @JvmSynthetic
+    internal fun undoOperation() {
+        val undo = synchronized(this) { undo.also { undo = null } } ?: return
+        undo()
+    }
 
     /**
      * True once the outcome was read after the task settled (await, gather): a failure of the

@@ -38,6 +38,21 @@ public class Time private constructor(private val starter: TaskStarter) {
      * `TimeoutException`.
      */
     public fun <T> waitFor(task: CompletableFuture<T>, nanos: Long): TaskFuture<T> {
+        // asyncio's wait_for is a coroutine of the awaiting task, like a primitive's operation.
+        val waited = startWaitFor(task, nanos).also { it.isOperation = true }
+        // A primitive's operation that succeeded while the wait ended without its value (the
+        // deadline, a cancellation came first) is undone: no permit or item is lost with it.
+        if (task is TaskFuture<*> && task.isOperation)
+            waited.onSettled {
+                if (
+                    waited.isCompletedExceptionally && task.isDone && !task.isCompletedExceptionally
+                )
+                    task.undoOperation()
+            }
+        return waited
+    }
+
+    private fun <T> startWaitFor(task: CompletableFuture<T>, nanos: Long): TaskFuture<T> {
         val subject = if (task is TaskFuture<*>) "Task '${task.name()}'" else "the awaited future"
         // asyncio's wait_for runs in the awaiting task: it starts in place, and a wait that
         // ends when the task does resumes its awaiter in that same turn.
