@@ -9,15 +9,25 @@ import dev.corobridge.differential.Program.Call;
 import dev.corobridge.differential.Program.Cancel;
 import dev.corobridge.differential.Program.Gather;
 import dev.corobridge.differential.Program.Group;
+import dev.corobridge.differential.Program.Held;
+import dev.corobridge.differential.Program.Hold;
 import dev.corobridge.differential.Program.Log;
 import dev.corobridge.differential.Program.Raise;
+import dev.corobridge.differential.Program.Setup;
 import dev.corobridge.differential.Program.Shield;
 import dev.corobridge.differential.Program.Sleep;
 import dev.corobridge.differential.Program.Spawn;
 import dev.corobridge.differential.Program.Statement;
+import dev.corobridge.differential.Program.Sync;
 import dev.corobridge.differential.Program.Timeout;
 import dev.corobridge.differential.Program.Try;
 import dev.corobridge.differential.Program.WaitFor;
+import dev.corobridge.sync.AsyncCondition;
+import dev.corobridge.sync.AsyncEvent;
+import dev.corobridge.sync.AsyncLock;
+import dev.corobridge.sync.AsyncQueue;
+import dev.corobridge.sync.AsyncSemaphore;
+import dev.corobridge.sync.QueueShutDownException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -40,8 +50,27 @@ final class CorobridgeRun {
     private final Program program;
     private final List<String> trail = Collections.synchronizedList(new ArrayList<>());
 
+    // The shared primitives of a program with a setup (see Program), null otherwise.
+    private final AsyncLock lock;
+    private final AsyncSemaphore semaphore;
+    private final AsyncEvent event;
+    private final AsyncQueue<String> queue;
+    private final AsyncCondition condition;
+
     private CorobridgeRun(Program program) {
         this.program = program;
+        Setup setup = program.setup();
+        boolean shared = setup != null;
+        lock = shared ? new AsyncLock() : null;
+        semaphore = shared ? new AsyncSemaphore(setup.permits()) : null;
+        event = shared ? new AsyncEvent() : null;
+        queue =
+                !shared
+                        ? null
+                        : setup.capacity() == 0
+                                ? AsyncQueue.fifo()
+                                : AsyncQueue.fifo(setup.capacity());
+        condition = shared ? new AsyncCondition() : null;
     }
 
     /** The trail of {@code program} under {@code Async.run}, its main task's outcome last. */
@@ -49,7 +78,7 @@ final class CorobridgeRun {
         CorobridgeRun run = new CorobridgeRun(program);
         String result;
         try {
-            result = describe(Async.run(() -> run.function(0)));
+            result = describe(Async.run(run::main));
         } catch (Exception e) {
             result = "!" + describe(e);
         }
@@ -91,6 +120,25 @@ final class CorobridgeRun {
         final Deque<TaskGroup> groups = new ArrayDeque<>();
     }
 
+    private Object main() throws Exception {
+        if (program.setup() != null) Async.launch(this::closer);
+        return function(0);
+    }
+
+    /** Ends every wait, every {@code closeEvery} turns, as {@link PythonWriter}'s closer. */
+    @SuppressWarnings("try") // try (var held = condition.hold()) is async with: held is unused
+    private Object closer() throws Exception {
+        while (true) {
+            for (int i = 0; i < program.setup().closeEvery(); i++) Async.yieldNow().await();
+            log("close");
+            event.set();
+            queue.shutdown(true);
+            try (var held = condition.hold()) {
+                condition.signalAll();
+            }
+        }
+    }
+
     private Object function(int number) throws Exception {
         block(program.functions().get(number), new Frame());
         return "r" + number;
@@ -100,6 +148,7 @@ final class CorobridgeRun {
         for (Statement statement : block) execute(statement, frame);
     }
 
+    @SuppressWarnings("try") // try (var held = ...hold()) is async with: held is unused
     private void execute(Statement s, Frame frame) throws Exception {
         String label = s.label();
         if (s instanceof Log) {
@@ -173,8 +222,109 @@ final class CorobridgeRun {
             }
         } else if (s instanceof Raise) {
             throw new Boom(label);
+        } else if (s instanceof Hold h) {
+            if (h.explicit()) {
+                acquire(h.on());
+                try {
+                    block(h.body(), frame);
+                } finally {
+                    release(h.on());
+                }
+            } else {
+                try (var held = hold(h.on())) {
+                    block(h.body(), frame);
+                }
+            }
+            log(label);
+        } else if (s instanceof Sync sync) {
+            sync(sync, label);
         } else {
             throw new AssertionError(s);
+        }
+    }
+
+    private void acquire(Held held) throws Exception {
+        switch (held) {
+            case LOCK -> lock.acquire().await();
+            case SEMAPHORE -> semaphore.acquire().await();
+            case CONDITION -> condition.acquire().await();
+        }
+    }
+
+    private void release(Held held) {
+        switch (held) {
+            case LOCK -> lock.release();
+            case SEMAPHORE -> semaphore.release();
+            case CONDITION -> condition.release();
+        }
+    }
+
+    private dev.corobridge.sync.Held hold(Held held) throws Exception {
+        return switch (held) {
+            case LOCK -> lock.hold();
+            case SEMAPHORE -> semaphore.hold();
+            case CONDITION -> condition.hold();
+        };
+    }
+
+    private void sync(Sync s, String label) throws Exception {
+        switch (s.op()) {
+            case LOCKED -> log(label, lock.locked());
+            case SEMAPHORE_LOCKED -> log(label, semaphore.locked());
+            case EVENT_SET -> {
+                event.set();
+                log(label);
+            }
+            case EVENT_CLEAR -> {
+                event.clear();
+                log(label);
+            }
+            case EVENT_IS_SET -> log(label, event.isSet());
+            case EVENT_WAIT -> {
+                event.whenSet().await();
+                log(label);
+            }
+            case QUEUE_PUT -> {
+                queue.put(label).await();
+                log(label);
+            }
+            case QUEUE_GET -> {
+                String item = queue.get().await();
+                queue.taskDone();
+                log(label, item);
+            }
+            case QUEUE_PUT_NOWAIT -> log(label, queue.offer(label));
+            case QUEUE_GET_NOWAIT -> {
+                String item = queue.poll();
+                if (item != null) queue.taskDone();
+                log(label, item);
+            }
+            case QUEUE_SIZE -> log(label, queue.size());
+            case QUEUE_JOIN -> {
+                queue.join().await();
+                log(label);
+            }
+            case QUEUE_SHUTDOWN -> {
+                queue.shutdown();
+                log(label);
+            }
+            case QUEUE_SHUTDOWN_IMMEDIATE -> {
+                queue.shutdown(true);
+                log(label);
+            }
+            case CONDITION_LOCKED -> log(label, condition.locked());
+            case CONDITION_WAIT -> {
+                condition.whenSignalled().await();
+                log(label);
+            }
+            case CONDITION_NOTIFY -> {
+                condition.signal();
+                log(label);
+            }
+            case CONDITION_NOTIFY_ALL -> {
+                condition.signalAll();
+                log(label);
+            }
         }
     }
 
@@ -225,6 +375,7 @@ final class CorobridgeRun {
         }
         if (value instanceof CancellationException) return "Cancelled";
         if (value instanceof TimeoutException) return "Timeout";
+        if (value instanceof QueueShutDownException) return "QueueShutDown";
         if (value instanceof Boom boom) return "Boom(" + boom.getMessage() + ")";
         if (value instanceof IllegalStateException) return "RuntimeError";
         if (value instanceof Throwable e)

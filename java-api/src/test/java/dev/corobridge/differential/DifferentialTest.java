@@ -17,11 +17,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Random task programs run under CPython's asyncio and under corobridge must leave the same trail,
- * line for line. A run tries {@code -Dcorobridge.differential.programs} programs (2,000 by default)
- * from {@code -Dcorobridge.differential.seed} (a fixed seed by default, {@code random} for new
- * ones; {@code -Dcorobridge.differential.verbs=SPAWN,AWAIT,...} narrows them); a mismatch is shrunk
- * to a small program and printed with its seed, both sources and both trails ({@code
- * -Dcorobridge.differential.show=N} shows the first N).
+ * line for line. Each test tries {@code -Dcorobridge.differential.programs} programs (2,000 of task
+ * verbs, 1,000 that also use the coordination primitives, by default) from {@code
+ * -Dcorobridge.differential.seed} (a fixed seed by default, {@code random} for new ones; {@code
+ * -Dcorobridge.differential.verbs=SPAWN,AWAIT,...} narrows them); a mismatch is shrunk to a small
+ * program and printed with its seed, both sources and both trails ({@code
+ * -Dcorobridge.differential.show=N} shows the first N). The properties apply to each test: pick one
+ * with {@code -Dtest=DifferentialTest#name}.
  *
  * <p>Where asyncio's order is a set's, which CPython leaves unspecified (the cancellation of the
  * tasks still running when {@code asyncio.run}'s main task returns, a task group's abort), the
@@ -37,17 +39,43 @@ class DifferentialTest {
      */
     private static final long FIXED_SEED = 20_261_201_000L;
 
+    /** The programs with the coordination primitives a plain run tries; see {@link #FIXED_SEED}. */
+    private static final long FIXED_PRIMITIVES_SEED = 20_261_202_000L;
+
+    /** Programs of task verbs alone. */
     @Test
     void randomProgramsLeaveAsyncioTrails(Reports reports) throws Exception {
-        int count = Integer.getInteger("corobridge.differential.programs", 2000);
+        campaign(ProgramGenerator.TASKS, FIXED_SEED, 2000, reports);
+    }
+
+    /**
+     * Programs whose tasks also share a lock, a semaphore, an event, a queue and a condition (see
+     * {@link Program}).
+     */
+    @Test
+    void randomProgramsWithPrimitivesLeaveAsyncioTrails(Reports reports) throws Exception {
+        campaign(ProgramGenerator.ALL, FIXED_PRIMITIVES_SEED, 1000, reports);
+    }
+
+    /**
+     * Runs {@code defaultCount} programs of {@code defaultVerbs} from {@code fixedSeed}, or what
+     * the system properties say, and fails on the first mismatch, shrunk.
+     */
+    private static void campaign(
+            Set<ProgramGenerator.Verb> defaultVerbs,
+            long fixedSeed,
+            int defaultCount,
+            Reports reports)
+            throws Exception {
+        int count = Integer.getInteger("corobridge.differential.programs", defaultCount);
         String seedProperty = System.getProperty("corobridge.differential.seed", "");
         long seed =
                 seedProperty.isBlank()
-                        ? FIXED_SEED
+                        ? fixedSeed
                         : seedProperty.equals("random")
                                 ? System.nanoTime()
                                 : Long.parseLong(seedProperty);
-        Set<ProgramGenerator.Verb> verbs = verbs();
+        Set<ProgramGenerator.Verb> verbs = verbs(defaultVerbs);
         CPython python = oracle();
         ProgramGenerator generator = new ProgramGenerator(verbs);
         List<Program> programs = new ArrayList<>();
@@ -86,9 +114,9 @@ class DifferentialTest {
                         + shown);
     }
 
-    private static Set<ProgramGenerator.Verb> verbs() {
+    private static Set<ProgramGenerator.Verb> verbs(Set<ProgramGenerator.Verb> defaultVerbs) {
         String property = System.getProperty("corobridge.differential.verbs");
-        if (property == null || property.isBlank()) return ProgramGenerator.ALL;
+        if (property == null || property.isBlank()) return defaultVerbs;
         Set<ProgramGenerator.Verb> verbs = EnumSet.noneOf(ProgramGenerator.Verb.class);
         for (String name : property.split(","))
             verbs.add(ProgramGenerator.Verb.valueOf(name.trim()));

@@ -5,12 +5,14 @@ import dev.corobridge.differential.Program.Call;
 import dev.corobridge.differential.Program.Cancel;
 import dev.corobridge.differential.Program.Gather;
 import dev.corobridge.differential.Program.Group;
+import dev.corobridge.differential.Program.Hold;
 import dev.corobridge.differential.Program.Log;
 import dev.corobridge.differential.Program.Raise;
 import dev.corobridge.differential.Program.Shield;
 import dev.corobridge.differential.Program.Sleep;
 import dev.corobridge.differential.Program.Spawn;
 import dev.corobridge.differential.Program.Statement;
+import dev.corobridge.differential.Program.Sync;
 import dev.corobridge.differential.Program.Timeout;
 import dev.corobridge.differential.Program.Try;
 import dev.corobridge.differential.Program.WaitFor;
@@ -22,6 +24,30 @@ import java.util.stream.Collectors;
  */
 final class JavaWriter {
     private JavaWriter() {}
+
+    /** The shared primitives and the closer of a program with a setup, as CorobridgeRun's. */
+    static void setup(StringBuilder out, Program.Setup setup) {
+        out.append("var lock = new AsyncLock();\n");
+        out.append("var sem = new AsyncSemaphore(").append(setup.permits()).append(");\n");
+        out.append("var event = new AsyncEvent();\n");
+        out.append("AsyncQueue<String> q = AsyncQueue.fifo(")
+                .append(setup.capacity() == 0 ? "" : Integer.toString(setup.capacity()))
+                .append(");\n");
+        out.append("var cond = new AsyncCondition();\n");
+        out.append("Object closer() throws Exception {   // launched first by f0\n");
+        out.append("    while (true) {\n");
+        out.append("        for (int i = 0; i < ")
+                .append(setup.closeEvery())
+                .append("; i++) Async.yieldNow().await();\n");
+        out.append("        log(\"close\");\n");
+        out.append("        event.set();\n");
+        out.append("        q.shutdown(true);\n");
+        out.append("        try (var held = cond.hold()) {\n");
+        out.append("            cond.signalAll();\n");
+        out.append("        }\n");
+        out.append("    }\n");
+        out.append("}\n");
+    }
 
     static void block(StringBuilder out, List<Statement> block, int depth) {
         for (Statement statement : block) statement(out, statement, depth);
@@ -91,9 +117,52 @@ final class JavaWriter {
             line(out, depth, "}");
         } else if (s instanceof Raise) {
             line(out, depth, "throw new Boom(" + label + ");");
+        } else if (s instanceof Hold h) {
+            String held = h.on().python;
+            if (h.explicit()) {
+                line(out, depth, held + ".acquire().await();");
+                line(out, depth, "try {");
+                block(out, h.body(), depth + 1);
+                line(out, depth, "} finally {");
+                line(out, depth + 1, held + ".release();");
+                line(out, depth, "}");
+            } else {
+                line(out, depth, "try (var held = " + held + ".hold()) {");
+                block(out, h.body(), depth + 1);
+                line(out, depth, "}");
+            }
+            line(out, depth, "log(" + label + ");");
+        } else if (s instanceof Sync sync) {
+            line(out, depth, sync(sync, label));
         } else {
             throw new AssertionError(s);
         }
+    }
+
+    private static String sync(Sync s, String label) {
+        return switch (s.op()) {
+            case LOCKED -> "log(" + label + ", lock.locked());";
+            case SEMAPHORE_LOCKED -> "log(" + label + ", sem.locked());";
+            case EVENT_SET -> "event.set(); log(" + label + ");";
+            case EVENT_CLEAR -> "event.clear(); log(" + label + ");";
+            case EVENT_IS_SET -> "log(" + label + ", event.isSet());";
+            case EVENT_WAIT -> "event.whenSet().await(); log(" + label + ");";
+            case QUEUE_PUT -> "q.put(" + label + ").await(); log(" + label + ");";
+            case QUEUE_GET -> "var item = q.get().await(); q.taskDone(); log(" + label + ", item);";
+            case QUEUE_PUT_NOWAIT -> "log(" + label + ", q.offer(" + label + "));";
+            case QUEUE_GET_NOWAIT ->
+                    "var item = q.poll(); if (item != null) q.taskDone(); log("
+                            + label
+                            + ", item);";
+            case QUEUE_SIZE -> "log(" + label + ", q.size());";
+            case QUEUE_JOIN -> "q.join().await(); log(" + label + ");";
+            case QUEUE_SHUTDOWN -> "q.shutdown(); log(" + label + ");";
+            case QUEUE_SHUTDOWN_IMMEDIATE -> "q.shutdown(true); log(" + label + ");";
+            case CONDITION_LOCKED -> "log(" + label + ", cond.locked());";
+            case CONDITION_WAIT -> "cond.whenSignalled().await(); log(" + label + ");";
+            case CONDITION_NOTIFY -> "cond.signal(); log(" + label + ");";
+            case CONDITION_NOTIFY_ALL -> "cond.signalAll(); log(" + label + ");";
+        };
     }
 
     private static String limit(Program.Limit limit) {

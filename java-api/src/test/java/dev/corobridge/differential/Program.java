@@ -9,8 +9,23 @@ import java.util.List;
  * and interpreted on corobridge ({@link CorobridgeRun}); both leave the same trail of labels.
  *
  * <p>A function only starts or calls functions with a higher number, so every program ends.
+ *
+ * <p>A program with a {@link Setup} also shares one of each coordination primitive between its
+ * tasks ({@code lock}, {@code sem}, {@code event}, {@code q}, {@code cond}), and its main task
+ * first starts a <em>closer</em>: a task that, every {@link Setup#closeEvery()} turns, logs {@code
+ * close}, sets the event, shuts the queue down at once and notifies every condition waiter. So
+ * every wait ends, whether or not the program itself satisfies it; a lock or semaphore is held only
+ * around statements that never wait for another task ({@link Hold}), so those waits end too.
+ *
+ * @param setup the shared primitives, or null for a program without them
  */
-record Program(long seed, List<List<Statement>> functions) {
+record Program(long seed, Setup setup, List<List<Statement>> functions) {
+
+    /**
+     * The primitives' parameters: {@code asyncio.Semaphore(permits)}, {@code
+     * asyncio.Queue(capacity)} (0 is unbounded), and the closer's period in turns.
+     */
+    record Setup(int permits, int capacity, int closeEvery) {}
 
     /** One statement; {@code label} (like {@code f2.3}) is what it writes into the trail. */
     sealed interface Statement {
@@ -63,6 +78,84 @@ record Program(long seed, List<List<Statement>> functions) {
     /** {@code raise Boom('L')}. */
     record Raise(String label) implements Statement {}
 
+    /**
+     * {@code async with lock: body}, then {@code log('L')}; with {@code explicit}, {@code await
+     * lock.acquire() / try: body / finally: lock.release()} instead. The body never waits for
+     * another task (but for a condition's {@code wait()}, which lets the lock go meanwhile).
+     */
+    record Hold(String label, Held on, boolean explicit, List<Statement> body)
+            implements Statement {}
+
+    /** What a {@link Hold} holds. */
+    enum Held {
+        LOCK("lock"),
+        SEMAPHORE("sem"),
+        CONDITION("cond");
+
+        final String python;
+
+        Held(String python) {
+            this.python = python;
+        }
+    }
+
+    /** One operation on a shared primitive (see {@link SyncOp}). */
+    record Sync(String label, SyncOp op) implements Statement {}
+
+    /** The operations of {@link Sync}, as {@link PythonWriter} writes them. */
+    enum SyncOp {
+        /** {@code log('L', lock.locked())}. */
+        LOCKED(false),
+        /** {@code log('L', sem.locked())}. */
+        SEMAPHORE_LOCKED(false),
+        /** {@code event.set(); log('L')}. */
+        EVENT_SET(false),
+        /** {@code event.clear(); log('L')}. */
+        EVENT_CLEAR(false),
+        /** {@code log('L', event.is_set())}. */
+        EVENT_IS_SET(false),
+        /** {@code await event.wait(); log('L')}. */
+        EVENT_WAIT(true),
+        /** {@code await q.put('L'); log('L')}. */
+        QUEUE_PUT(true),
+        /** {@code item = await q.get(); q.task_done(); log('L', item)}. */
+        QUEUE_GET(true),
+        /** {@code log('L', put_nowait(q, 'L'))}: False if the queue is full. */
+        QUEUE_PUT_NOWAIT(false),
+        /** {@code log('L', get_nowait(q))}, task done: None if the queue is empty. */
+        QUEUE_GET_NOWAIT(false),
+        /** {@code log('L', q.qsize())}. */
+        QUEUE_SIZE(false),
+        /** {@code await q.join(); log('L')}. */
+        QUEUE_JOIN(true),
+        /** {@code q.shutdown(); log('L')}. */
+        QUEUE_SHUTDOWN(false),
+        /** {@code q.shutdown(immediate=True); log('L')}. */
+        QUEUE_SHUTDOWN_IMMEDIATE(false),
+        /** {@code log('L', cond.locked())}. */
+        CONDITION_LOCKED(false),
+        /** {@code await cond.wait(); log('L')}: only while holding {@code cond}. */
+        CONDITION_WAIT(false),
+        /** {@code cond.notify(); log('L')}: only while holding {@code cond}. */
+        CONDITION_NOTIFY(false),
+        /** {@code cond.notify_all(); log('L')}: only while holding {@code cond}. */
+        CONDITION_NOTIFY_ALL(false);
+
+        /** Waits for another task; never inside a {@link Hold}. */
+        final boolean waits;
+
+        SyncOp(boolean waits) {
+            this.waits = waits;
+        }
+
+        /** Only inside a {@link Hold} of the condition. */
+        boolean needsCondition() {
+            return this == CONDITION_WAIT
+                    || this == CONDITION_NOTIFY
+                    || this == CONDITION_NOTIFY_ALL;
+        }
+    }
+
     /** A time limit: zero (expires at once) or one that never expires while a program runs. */
     enum Limit {
         ZERO("0", 0),
@@ -96,6 +189,7 @@ record Program(long seed, List<List<Statement>> functions) {
         if (statement instanceof Timeout t) return List.of(t.body());
         if (statement instanceof Group g) return List.of(g.body());
         if (statement instanceof Try t) return List.of(t.body(), t.cleanup());
+        if (statement instanceof Hold h) return List.of(h.body());
         return List.of();
     }
 
@@ -111,7 +205,7 @@ record Program(long seed, List<List<Statement>> functions) {
             for (List<Statement> replaced : Program.shrinkBlock(functions.get(f))) {
                 List<List<Statement>> copy = new ArrayList<>(functions);
                 copy.set(function, replaced);
-                smaller.add(new Program(seed, copy));
+                smaller.add(new Program(seed, setup, copy));
             }
         }
         smaller.removeIf(p -> !p.isWellFormed());
@@ -153,6 +247,9 @@ record Program(long seed, List<List<Statement>> functions) {
                 results.add(new Try(t.label(), b, t.logsCancellation(), t.cleanup()));
             for (List<Statement> c : shrinkBlock(t.cleanup()))
                 results.add(new Try(t.label(), t.body(), t.logsCancellation(), c));
+        } else if (statement instanceof Hold h) {
+            for (List<Statement> b : shrinkBlock(h.body()))
+                results.add(new Hold(h.label(), h.on(), h.explicit(), b));
         } else if (statement instanceof Gather g && g.variables().size() > 1) {
             for (int i = 0; i < g.variables().size(); i++) {
                 List<Integer> fewer = new ArrayList<>(g.variables());
@@ -165,16 +262,18 @@ record Program(long seed, List<List<Statement>> functions) {
 
     /**
      * True when every task variable is created before it is used, in the same block or an enclosing
-     * one, and every group spawn is inside a group.
+     * one, every group spawn is inside a group, and every condition operation inside a {@link Hold}
+     * of the condition.
      */
     boolean isWellFormed() {
         for (List<Statement> body : functions) {
-            if (!wellFormed(body, new ArrayList<>(), 0)) return false;
+            if (!wellFormed(body, new ArrayList<>(), 0, null)) return false;
         }
         return true;
     }
 
-    private static boolean wellFormed(List<Statement> block, List<Integer> visible, int groups) {
+    private static boolean wellFormed(
+            List<Statement> block, List<Integer> visible, int groups, Held holding) {
         List<Integer> scope = new ArrayList<>(visible);
         for (Statement statement : block) {
             for (int variable : variablesUsed(statement)) {
@@ -184,9 +283,12 @@ record Program(long seed, List<List<Statement>> functions) {
                 if (s.intoGroup() && groups == 0) return false;
                 scope.add(s.variable());
             }
+            if (statement instanceof Sync s && s.op().needsCondition() && holding != Held.CONDITION)
+                return false;
             int inner = statement instanceof Group ? groups + 1 : groups;
+            Held held = statement instanceof Hold h ? h.on() : holding;
             for (List<Statement> b : blocksOf(statement)) {
-                if (!wellFormed(b, scope, inner)) return false;
+                if (!wellFormed(b, scope, inner, held)) return false;
             }
         }
         return true;
@@ -204,6 +306,7 @@ record Program(long seed, List<List<Statement>> functions) {
     /** The program as Java-flavoured pseudo code, for a failure message. */
     String toJava() {
         StringBuilder out = new StringBuilder();
+        if (setup != null) JavaWriter.setup(out, setup);
         for (int f = 0; f < functions.size(); f++) {
             out.append("Object f").append(f).append("() throws Exception {\n");
             JavaWriter.block(out, functions.get(f), 1);

@@ -5,17 +5,24 @@ import dev.corobridge.differential.Program.Call;
 import dev.corobridge.differential.Program.Cancel;
 import dev.corobridge.differential.Program.Gather;
 import dev.corobridge.differential.Program.Group;
+import dev.corobridge.differential.Program.Held;
+import dev.corobridge.differential.Program.Hold;
 import dev.corobridge.differential.Program.Limit;
 import dev.corobridge.differential.Program.Log;
 import dev.corobridge.differential.Program.Raise;
+import dev.corobridge.differential.Program.Setup;
 import dev.corobridge.differential.Program.Shield;
 import dev.corobridge.differential.Program.Sleep;
 import dev.corobridge.differential.Program.Spawn;
 import dev.corobridge.differential.Program.Statement;
+import dev.corobridge.differential.Program.Sync;
+import dev.corobridge.differential.Program.SyncOp;
 import dev.corobridge.differential.Program.Timeout;
 import dev.corobridge.differential.Program.Try;
 import dev.corobridge.differential.Program.WaitFor;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
@@ -36,6 +43,12 @@ import java.util.Set;
  * so no task is started during {@code asyncio.run}'s final cancellation by a task that survived it
  * (by catching a task group's failure), which asyncio gives an unspecified few turns before the
  * loop closes and corobridge runs to its end.
+ *
+ * <p>The coordination primitives ({@link Verb#LOCK} and after) are shared by a program's tasks. A
+ * lock, semaphore or condition is held ({@link Hold}) around a block that never waits for another
+ * task: sleeps, logs, cancels, raises and the primitives' operations that do not wait, and, in a
+ * condition's block, its {@code wait} and {@code notify}. Holds do not nest. Everything else that
+ * waits is ended by the program's closer if nothing else ends it (see {@link Program}).
  */
 final class ProgramGenerator {
 
@@ -53,18 +66,64 @@ final class ProgramGenerator {
         TIMEOUT,
         TASK_GROUP,
         TRY,
-        RAISE
+        RAISE,
+        LOCK,
+        SEMAPHORE,
+        EVENT,
+        QUEUE,
+        CONDITION
     }
 
+    /** The verbs on tasks alone. */
+    static final Set<Verb> TASKS = EnumSet.range(Verb.SPAWN, Verb.RAISE);
+
+    /** The verbs on the coordination primitives. */
+    static final Set<Verb> PRIMITIVES = EnumSet.range(Verb.LOCK, Verb.CONDITION);
+
     static final Set<Verb> ALL = EnumSet.allOf(Verb.class);
+
+    private static final SyncOp[] EVENT_OPS = {
+        SyncOp.EVENT_SET, SyncOp.EVENT_CLEAR, SyncOp.EVENT_IS_SET, SyncOp.EVENT_WAIT
+    };
+
+    /** Shutting the queue down is rarer: it ends the queue for the rest of the program. */
+    private static final SyncOp[] QUEUE_OPS = {
+        SyncOp.QUEUE_PUT,
+        SyncOp.QUEUE_PUT,
+        SyncOp.QUEUE_GET,
+        SyncOp.QUEUE_GET,
+        SyncOp.QUEUE_PUT_NOWAIT,
+        SyncOp.QUEUE_GET_NOWAIT,
+        SyncOp.QUEUE_SIZE,
+        SyncOp.QUEUE_JOIN,
+        SyncOp.QUEUE_SHUTDOWN,
+        SyncOp.QUEUE_SHUTDOWN_IMMEDIATE
+    };
+
+    private static final SyncOp[] CONDITION_OPS = {
+        SyncOp.CONDITION_WAIT,
+        SyncOp.CONDITION_WAIT,
+        SyncOp.CONDITION_NOTIFY,
+        SyncOp.CONDITION_NOTIFY_ALL,
+        SyncOp.CONDITION_LOCKED
+    };
 
     private static final int MAX_FUNCTIONS = 6;
     private static final int MAX_DEPTH = 2;
 
     private final Set<Verb> verbs;
 
+    /**
+     * The verbs drawn from: all up to the last one chosen, so that a set of task verbs draws the
+     * programs it drew before there were primitives.
+     */
+    private final Verb[] drawn;
+
     ProgramGenerator(Set<Verb> verbs) {
         this.verbs = EnumSet.copyOf(verbs);
+        int last = 0;
+        for (Verb verb : verbs) last = Math.max(last, verb.ordinal());
+        this.drawn = Arrays.copyOf(Verb.values(), last + 1);
     }
 
     Program generate(long seed) {
@@ -86,7 +145,14 @@ final class ProgramGenerator {
             this.random = random;
         }
 
+        private boolean shared; // the program shares primitives
+
         Program program(long seed) {
+            Setup setup = null;
+            shared = !Collections.disjoint(verbs, PRIMITIVES);
+            if (shared) {
+                setup = new Setup(1 + random.nextInt(3), random.nextInt(4), 2 + random.nextInt(11));
+            }
             functionCount = 2 + random.nextInt(MAX_FUNCTIONS - 1);
             spawner = new boolean[functionCount];
             spawner[0] = true;
@@ -98,9 +164,14 @@ final class ProgramGenerator {
                 nextLabel = 0;
                 nextVariable = 0;
                 spawnsClosed = false;
-                functions.set(f, block(new Scope(spawner[f], 0), 1 + random.nextInt(5), 0));
+                Scope top = new Scope(spawner[f], 0, null);
+                List<Statement> body = block(top, 1 + random.nextInt(5), 0);
+                if (shared && f == 0 && !(body.get(body.size() - 1) instanceof Raise)) {
+                    body.add(gatherAll(top));
+                }
+                functions.set(f, body);
             }
-            return new Program(seed, List.copyOf(functions));
+            return new Program(seed, setup, List.copyOf(functions));
         }
 
         private String label() {
@@ -110,21 +181,28 @@ final class ProgramGenerator {
         /**
          * Where a statement goes: whether a cancellation can reach it ({@code cancellable}: a leaf,
          * or inside a timeout or task group), how many task groups it is in, and the task variables
-         * it may use (with whether each is a spawner's task).
+         * it may use (with whether each is a spawner's task); and what it holds, if it is in a
+         * {@link Hold}.
          */
         private final class Scope {
             final boolean spawnerContext;
             final int groups;
+            final Held holding;
             final List<Integer> variables = new ArrayList<>();
             final List<Boolean> spawnerTask = new ArrayList<>();
 
-            Scope(boolean spawnerContext, int groups) {
+            Scope(boolean spawnerContext, int groups, Held holding) {
                 this.spawnerContext = spawnerContext;
                 this.groups = groups;
+                this.holding = holding;
             }
 
             Scope inner(boolean cancellable, int groups) {
-                Scope inner = new Scope(spawnerContext && !cancellable, groups);
+                return inner(cancellable, groups, holding);
+            }
+
+            Scope inner(boolean cancellable, int groups, Held holding) {
+                Scope inner = new Scope(spawnerContext && !cancellable, groups, holding);
                 for (int i = 0; i < variables.size(); i++) {
                     if (!inner.spawnerContext && spawnerTask.get(i)) continue;
                     inner.variables.add(variables.get(i));
@@ -155,9 +233,18 @@ final class ProgramGenerator {
             return block;
         }
 
+        /**
+         * With primitives, the main task ends by awaiting all the tasks it started, so that they
+         * meet at the primitives for longer than until it returns.
+         */
+        private Statement gatherAll(Scope top) {
+            if (top.variables.isEmpty()) return new Log(label());
+            return new Gather(label(), List.copyOf(top.variables), true);
+        }
+
         private Statement statement(Scope scope, int depth) {
             for (int attempt = 0; attempt < 20; attempt++) {
-                Statement statement = attempt(scope, depth, pickVerb());
+                Statement statement = attempt(scope, depth, pickVerb(scope));
                 if (statement == null) continue;
                 if (!(statement instanceof Spawn || statement instanceof Log)) spawnsClosed = true;
                 return statement;
@@ -165,10 +252,20 @@ final class ProgramGenerator {
             return new Log(label());
         }
 
-        private Verb pickVerb() {
+        private Verb pickVerb(Scope scope) {
+            if (shared) {
+                // Tasks that meet at the primitives: spawners start more of them, and the
+                // primitives are a third of what the rest do.
+                if (scope.spawnerContext && !spawnsClosed && random.nextBoolean())
+                    return Verb.SPAWN;
+                if (random.nextInt(3) == 0) {
+                    Verb[] primitives = PRIMITIVES.toArray(new Verb[0]);
+                    Verb verb = primitives[random.nextInt(primitives.length)];
+                    if (verbs.contains(verb)) return verb;
+                }
+            }
             while (true) {
-                Verb[] all = Verb.values();
-                Verb verb = all[random.nextInt(all.length)];
+                Verb verb = drawn[random.nextInt(drawn.length)];
                 // Starting and awaiting tasks is what most programs do.
                 if (random.nextInt(3) == 0) verb = random.nextBoolean() ? Verb.SPAWN : Verb.SLEEP;
                 if (verbs.contains(verb)) return verb;
@@ -176,6 +273,7 @@ final class ProgramGenerator {
         }
 
         private Statement attempt(Scope scope, int depth, Verb verb) {
+            if (scope.holding != null) return whileHolding(scope, verb);
             switch (verb) {
                 case SPAWN:
                     return spawn(scope);
@@ -248,9 +346,65 @@ final class ProgramGenerator {
                     }
                 case RAISE:
                     return random.nextInt(3) == 0 ? new Raise(label()) : null;
+                case LOCK:
+                    return holdOr(scope, depth, Held.LOCK, SyncOp.LOCKED);
+                case SEMAPHORE:
+                    return holdOr(scope, depth, Held.SEMAPHORE, SyncOp.SEMAPHORE_LOCKED);
+                case CONDITION:
+                    return holdOr(scope, depth, Held.CONDITION, SyncOp.CONDITION_LOCKED);
+                case EVENT:
+                    return sync(EVENT_OPS, false);
+                case QUEUE:
+                    return sync(QUEUE_OPS, false);
                 default:
                     throw new AssertionError(verb);
             }
+        }
+
+        /** Mostly a hold of {@code held} (if not too deep), else {@code state}. */
+        private Statement holdOr(Scope scope, int depth, Held held, SyncOp state) {
+            if (depth >= MAX_DEPTH || random.nextInt(4) == 0) return new Sync(label(), state);
+            String label = label();
+            boolean explicit = random.nextInt(3) == 0;
+            List<Statement> body = new ArrayList<>();
+            body.add(new Log(label()));
+            body.addAll(nested(scope.inner(false, scope.groups, held), depth));
+            return new Hold(label, held, explicit, body);
+        }
+
+        /** A statement in a {@link Hold}'s body: one that never waits for another task. */
+        private Statement whileHolding(Scope scope, Verb verb) {
+            switch (verb) {
+                case SLEEP:
+                    return new Sleep(label());
+                case CANCEL:
+                    {
+                        int variable = scope.pick(true);
+                        return variable < 0 ? null : new Cancel(label(), variable);
+                    }
+                case RAISE:
+                    return random.nextInt(3) == 0 ? new Raise(label()) : null;
+                case LOCK:
+                    return new Sync(label(), SyncOp.LOCKED);
+                case SEMAPHORE:
+                    return new Sync(label(), SyncOp.SEMAPHORE_LOCKED);
+                case CONDITION:
+                    return scope.holding == Held.CONDITION
+                            ? sync(CONDITION_OPS, true)
+                            : new Sync(label(), SyncOp.CONDITION_LOCKED);
+                case EVENT:
+                    return sync(EVENT_OPS, true);
+                case QUEUE:
+                    return sync(QUEUE_OPS, true);
+                default:
+                    return null;
+            }
+        }
+
+        /** One of {@code ops}, or null for one that waits when {@code noWaiting}. */
+        private Statement sync(SyncOp[] ops, boolean noWaiting) {
+            SyncOp op = ops[random.nextInt(ops.length)];
+            return noWaiting && op.waits ? null : new Sync(label(), op);
         }
 
         private List<Statement> nested(Scope scope, int depth) {

@@ -4,12 +4,15 @@ import dev.corobridge.differential.Program.AwaitTask;
 import dev.corobridge.differential.Program.Call;
 import dev.corobridge.differential.Program.Gather;
 import dev.corobridge.differential.Program.Group;
+import dev.corobridge.differential.Program.Hold;
 import dev.corobridge.differential.Program.Log;
 import dev.corobridge.differential.Program.Raise;
+import dev.corobridge.differential.Program.Setup;
 import dev.corobridge.differential.Program.Shield;
 import dev.corobridge.differential.Program.Sleep;
 import dev.corobridge.differential.Program.Spawn;
 import dev.corobridge.differential.Program.Statement;
+import dev.corobridge.differential.Program.Sync;
 import dev.corobridge.differential.Program.Timeout;
 import dev.corobridge.differential.Program.Try;
 import dev.corobridge.differential.Program.WaitFor;
@@ -71,12 +74,29 @@ final class PythonWriter {
                 if isinstance(v, BaseExceptionGroup):
                     return 'Group[' + ', '.join(sorted(desc(e) for e in _failures(v, {}))) + ']'
                 if isinstance(v, asyncio.CancelledError): return 'Cancelled'
+                if isinstance(v, asyncio.QueueShutDown): return 'QueueShutDown'
                 if isinstance(v, TimeoutError): return 'Timeout'
                 if isinstance(v, Boom): return 'Boom(' + str(v) + ')'
                 if isinstance(v, RuntimeError): return 'RuntimeError'
                 if isinstance(v, BaseException): return type(v).__name__ + '(' + str(v) + ')'
                 if isinstance(v, list): return '[' + ', '.join(desc(x) for x in v) + ']'
                 return str(v)
+
+            # A queue's operations that never wait, as corobridge's offer and poll (with task_done).
+            def put_nowait(q, item):
+                try:
+                    q.put_nowait(item)
+                    return True
+                except asyncio.QueueFull:
+                    return False
+
+            def get_nowait(q):
+                try:
+                    item = q.get_nowait()
+                except asyncio.QueueEmpty:
+                    return None
+                q.task_done()
+                return item
 
             def run_program(number, main, trail):
                 runner = asyncio.Runner(loop_factory=_new_loop)
@@ -107,14 +127,40 @@ final class PythonWriter {
         out.append("    trail = []\n");
         out.append("    def log(label, *value):\n");
         out.append("        trail.append(label + ('=' + desc(value[0]) if value else ''))\n");
-        List<List<Statement>> functions = program.functions();
-        for (int f = 0; f < functions.size(); f++) {
-            out.append("    async def f").append(f).append("():\n");
-            block(out, functions.get(f), 2, 0);
-            out.append("        return 'r").append(f).append("'\n");
-        }
+        functions(out, program, 1);
         out.append("    run_program(").append(number).append(", f0, trail)\n");
         out.append("program_").append(number).append("()\n\n");
+    }
+
+    /** The shared primitives and the closer (see {@link Program}), then the functions. */
+    private static void functions(StringBuilder out, Program program, int depth) {
+        Setup setup = program.setup();
+        if (setup != null) {
+            line(out, depth, "lock = asyncio.Lock()");
+            line(out, depth, "sem = asyncio.Semaphore(" + setup.permits() + ")");
+            line(out, depth, "event = asyncio.Event()");
+            line(out, depth, "q = asyncio.Queue(" + setup.capacity() + ")");
+            line(out, depth, "cond = asyncio.Condition()");
+            line(out, depth, "kept = []");
+            line(out, depth, "async def closer():");
+            line(out, depth + 1, "while True:");
+            line(out, depth + 2, "for _ in range(" + setup.closeEvery() + "):");
+            line(out, depth + 3, "await asyncio.sleep(0)");
+            line(out, depth + 2, "log('close')");
+            line(out, depth + 2, "event.set()");
+            line(out, depth + 2, "q.shutdown(immediate=True)");
+            line(out, depth + 2, "async with cond:");
+            line(out, depth + 3, "cond.notify_all()");
+        }
+        List<List<Statement>> functions = program.functions();
+        for (int f = 0; f < functions.size(); f++) {
+            line(out, depth, "async def f" + f + "():");
+            if (f == 0 && setup != null) {
+                line(out, depth + 1, "kept.append(asyncio.create_task(closer()))");
+            }
+            block(out, functions.get(f), depth + 1, 0);
+            line(out, depth + 1, "return 'r" + f + "'");
+        }
     }
 
     private static void block(StringBuilder out, List<Statement> block, int depth, int groups) {
@@ -193,9 +239,47 @@ final class PythonWriter {
             block(out, t.cleanup(), depth + 1, groups);
         } else if (s instanceof Raise) {
             line(out, depth, "raise Boom(" + label + ")");
+        } else if (s instanceof Hold h) {
+            String held = h.on().python;
+            if (h.explicit()) {
+                line(out, depth, "await " + held + ".acquire()");
+                line(out, depth, "try:");
+                block(out, h.body(), depth + 1, groups);
+                line(out, depth, "finally:");
+                line(out, depth + 1, held + ".release()");
+            } else {
+                line(out, depth, "async with " + held + ":");
+                block(out, h.body(), depth + 1, groups);
+            }
+            line(out, depth, "log(" + label + ")");
+        } else if (s instanceof Sync sync) {
+            line(out, depth, sync(sync, label));
         } else {
             throw new AssertionError(s);
         }
+    }
+
+    private static String sync(Sync s, String label) {
+        return switch (s.op()) {
+            case LOCKED -> "log(" + label + ", lock.locked())";
+            case SEMAPHORE_LOCKED -> "log(" + label + ", sem.locked())";
+            case EVENT_SET -> "event.set(); log(" + label + ")";
+            case EVENT_CLEAR -> "event.clear(); log(" + label + ")";
+            case EVENT_IS_SET -> "log(" + label + ", event.is_set())";
+            case EVENT_WAIT -> "await event.wait(); log(" + label + ")";
+            case QUEUE_PUT -> "await q.put(" + label + "); log(" + label + ")";
+            case QUEUE_GET -> "item = await q.get(); q.task_done(); log(" + label + ", item)";
+            case QUEUE_PUT_NOWAIT -> "log(" + label + ", put_nowait(q, " + label + "))";
+            case QUEUE_GET_NOWAIT -> "log(" + label + ", get_nowait(q))";
+            case QUEUE_SIZE -> "log(" + label + ", q.qsize())";
+            case QUEUE_JOIN -> "await q.join(); log(" + label + ")";
+            case QUEUE_SHUTDOWN -> "q.shutdown(); log(" + label + ")";
+            case QUEUE_SHUTDOWN_IMMEDIATE -> "q.shutdown(immediate=True); log(" + label + ")";
+            case CONDITION_LOCKED -> "log(" + label + ", cond.locked())";
+            case CONDITION_WAIT -> "await cond.wait(); log(" + label + ")";
+            case CONDITION_NOTIFY -> "cond.notify(); log(" + label + ")";
+            case CONDITION_NOTIFY_ALL -> "cond.notify_all(); log(" + label + ")";
+        };
     }
 
     private static void line(StringBuilder out, int depth, String text) {
@@ -205,12 +289,7 @@ final class PythonWriter {
     /** A single program, for a failure message. */
     static String source(Program program) {
         StringBuilder out = new StringBuilder();
-        List<List<Statement>> functions = program.functions();
-        for (int f = 0; f < functions.size(); f++) {
-            out.append("async def f").append(f).append("():\n");
-            block(out, functions.get(f), 1, 0);
-            out.append("    return 'r").append(f).append("'\n");
-        }
+        functions(out, program, 0);
         return out.toString();
     }
 }
