@@ -128,11 +128,13 @@ final class CorobridgeRun {
     /** Ends every wait, every {@code closeEvery} turns, as {@link PythonWriter}'s closer. */
     @SuppressWarnings("try") // try (var held = condition.hold()) is async with: held is unused
     private Object closer() throws Exception {
+        boolean immediate = false;
         while (true) {
             for (int i = 0; i < program.setup().closeEvery(); i++) Async.yieldNow().await();
             log("close");
             event.set();
-            queue.shutdown(true);
+            queue.shutdown(immediate);
+            immediate = true;
             try (var held = condition.hold()) {
                 condition.signalAll();
             }

@@ -35,13 +35,15 @@ final class JavaWriter {
                 .append(");\n");
         out.append("var cond = new AsyncCondition();\n");
         out.append("Object closer() throws Exception {   // launched first by f0\n");
+        out.append("    boolean immediate = false;\n");
         out.append("    while (true) {\n");
         out.append("        for (int i = 0; i < ")
                 .append(setup.closeEvery())
                 .append("; i++) Async.yieldNow().await();\n");
         out.append("        log(\"close\");\n");
         out.append("        event.set();\n");
-        out.append("        q.shutdown(true);\n");
+        out.append("        q.shutdown(immediate);\n");
+        out.append("        immediate = true;\n");
         out.append("        try (var held = cond.hold()) {\n");
         out.append("            cond.signalAll();\n");
         out.append("        }\n");

@@ -13,9 +13,10 @@ import java.util.List;
  * <p>A program with a {@link Setup} also shares one of each coordination primitive between its
  * tasks ({@code lock}, {@code sem}, {@code event}, {@code q}, {@code cond}), and its main task
  * first starts a <em>closer</em>: a task that, every {@link Setup#closeEvery()} turns, logs {@code
- * close}, sets the event, shuts the queue down at once and notifies every condition waiter. So
- * every wait ends, whether or not the program itself satisfies it; a lock or semaphore is held only
- * around statements that never wait for another task ({@link Hold}), so those waits end too.
+ * close}, sets the event, shuts the queue down (the first time so that gets take the items left,
+ * then at once) and notifies every condition waiter. So every wait ends, whether or not the program
+ * itself satisfies it; a lock or semaphore is held only around statements that never wait for
+ * another task ({@link Hold}), so those waits end too.
  *
  * @param setup the shared primitives, or null for a program without them
  */

@@ -146,12 +146,21 @@ final class ProgramGenerator {
         }
 
         private boolean shared; // the program shares primitives
+        private Verb[] focus; // the primitives it uses most: one or two, so that tasks meet there
+        private int lastCallee; // the function the one being written last started or called
 
         Program program(long seed) {
             Setup setup = null;
             shared = !Collections.disjoint(verbs, PRIMITIVES);
             if (shared) {
-                setup = new Setup(1 + random.nextInt(3), random.nextInt(4), 2 + random.nextInt(11));
+                setup = new Setup(1 + random.nextInt(3), random.nextInt(4), 3 + random.nextInt(25));
+                List<Verb> primitives = new ArrayList<>(PRIMITIVES);
+                primitives.retainAll(verbs);
+                Collections.shuffle(primitives, random);
+                focus =
+                        primitives
+                                .subList(0, Math.min(primitives.size(), 1 + random.nextInt(2)))
+                                .toArray(new Verb[0]);
             }
             functionCount = 2 + random.nextInt(MAX_FUNCTIONS - 1);
             spawner = new boolean[functionCount];
@@ -163,6 +172,7 @@ final class ProgramGenerator {
                 function = f;
                 nextLabel = 0;
                 nextVariable = 0;
+                lastCallee = -1;
                 spawnsClosed = false;
                 Scope top = new Scope(spawner[f], 0, null);
                 List<Statement> body = block(top, 1 + random.nextInt(5), 0);
@@ -368,6 +378,9 @@ final class ProgramGenerator {
             boolean explicit = random.nextInt(3) == 0;
             List<Statement> body = new ArrayList<>();
             body.add(new Log(label()));
+            // A condition is mostly held to wait on it or to notify its waiters.
+            if (held == Held.CONDITION && random.nextInt(3) > 0)
+                body.add(sync(CONDITION_OPS, false));
             body.addAll(nested(scope.inner(false, scope.groups, held), depth));
             return new Hold(label, held, explicit, body);
         }
@@ -428,7 +441,12 @@ final class ProgramGenerator {
             for (int f = function + 1; f < functionCount; f++) {
                 if (spawnerAllowed || !spawner[f]) candidates.add(f);
             }
-            return candidates.isEmpty() ? -1 : candidates.get(random.nextInt(candidates.size()));
+            if (candidates.isEmpty()) return -1;
+            // With primitives, half the time the last function again: workers that meet there.
+            if (shared && candidates.contains(lastCallee) && random.nextBoolean())
+                return lastCallee;
+            lastCallee = candidates.get(random.nextInt(candidates.size()));
+            return lastCallee;
         }
 
         private Limit limit() {

@@ -143,12 +143,14 @@ final class PythonWriter {
             line(out, depth, "cond = asyncio.Condition()");
             line(out, depth, "kept = []");
             line(out, depth, "async def closer():");
+            line(out, depth + 1, "immediate = False");
             line(out, depth + 1, "while True:");
             line(out, depth + 2, "for _ in range(" + setup.closeEvery() + "):");
             line(out, depth + 3, "await asyncio.sleep(0)");
             line(out, depth + 2, "log('close')");
             line(out, depth + 2, "event.set()");
-            line(out, depth + 2, "q.shutdown(immediate=True)");
+            line(out, depth + 2, "q.shutdown(immediate=immediate)");
+            line(out, depth + 2, "immediate = True");
             line(out, depth + 2, "async with cond:");
             line(out, depth + 3, "cond.notify_all()");
         }
