@@ -22,6 +22,7 @@ import dev.corobridge.differential.Program.Sync;
 import dev.corobridge.differential.Program.Timeout;
 import dev.corobridge.differential.Program.Try;
 import dev.corobridge.differential.Program.WaitFor;
+import dev.corobridge.sync.AsyncBarrier;
 import dev.corobridge.sync.AsyncCondition;
 import dev.corobridge.sync.AsyncEvent;
 import dev.corobridge.sync.AsyncLock;
@@ -37,6 +38,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
@@ -56,6 +58,7 @@ final class CorobridgeRun {
     private final AsyncEvent event;
     private final AsyncQueue<String> queue;
     private final AsyncCondition condition;
+    private final AsyncBarrier barrier;
 
     private CorobridgeRun(Program program) {
         this.program = program;
@@ -71,6 +74,7 @@ final class CorobridgeRun {
                                 ? AsyncQueue.fifo()
                                 : AsyncQueue.fifo(setup.capacity());
         condition = shared ? new AsyncCondition() : null;
+        barrier = shared ? new AsyncBarrier(setup.parties()) : null;
     }
 
     /** The trail of {@code program} under {@code Async.run}, its main task's outcome last. */
@@ -138,6 +142,7 @@ final class CorobridgeRun {
             try (var held = condition.hold()) {
                 condition.signalAll();
             }
+            barrier.reset().await();
         }
     }
 
@@ -327,6 +332,17 @@ final class CorobridgeRun {
                 condition.signalAll();
                 log(label);
             }
+            case BARRIER_WAIT -> log(label, barrier.arriveAndWait().await());
+            case BARRIER_WAITING -> log(label, barrier.waiting());
+            case BARRIER_BROKEN -> log(label, barrier.isBroken());
+            case BARRIER_RESET -> {
+                barrier.reset().await();
+                log(label);
+            }
+            case BARRIER_ABORT -> {
+                barrier.abort().await();
+                log(label);
+            }
         }
     }
 
@@ -343,6 +359,7 @@ final class CorobridgeRun {
     private static boolean isProgramFailure(Throwable e) {
         return e instanceof Boom
                 || e instanceof GroupFailure
+                || e instanceof BrokenBarrierException
                 || e instanceof TimeoutException
                 || (e instanceof IllegalStateException && !(e instanceof CancellationException));
     }
@@ -378,6 +395,7 @@ final class CorobridgeRun {
         if (value instanceof CancellationException) return "Cancelled";
         if (value instanceof TimeoutException) return "Timeout";
         if (value instanceof QueueShutDownException) return "QueueShutDown";
+        if (value instanceof BrokenBarrierException) return "BrokenBarrier";
         if (value instanceof Boom boom) return "Boom(" + boom.getMessage() + ")";
         if (value instanceof IllegalStateException) return "RuntimeError";
         if (value instanceof Throwable e)

@@ -45,16 +45,26 @@ class DifferentialTest {
     /** Programs of task verbs alone. */
     @Test
     void randomProgramsLeaveAsyncioTrails(Reports reports) throws Exception {
-        campaign(ProgramGenerator.TASKS, FIXED_SEED, 2000, reports);
+        campaign(
+                "randomProgramsLeaveAsyncioTrails",
+                ProgramGenerator.TASKS,
+                FIXED_SEED,
+                2000,
+                reports);
     }
 
     /**
-     * Programs whose tasks also share a lock, a semaphore, an event, a queue and a condition (see
-     * {@link Program}).
+     * Programs whose tasks also share a lock, a semaphore, an event, a queue, a condition and a
+     * barrier (see {@link Program}).
      */
     @Test
     void randomProgramsWithPrimitivesLeaveAsyncioTrails(Reports reports) throws Exception {
-        campaign(ProgramGenerator.ALL, FIXED_PRIMITIVES_SEED, 1000, reports);
+        campaign(
+                "randomProgramsWithPrimitivesLeaveAsyncioTrails",
+                ProgramGenerator.ALL,
+                FIXED_PRIMITIVES_SEED,
+                1000,
+                reports);
     }
 
     /**
@@ -62,6 +72,7 @@ class DifferentialTest {
      * the system properties say, and fails on the first mismatch, shrunk.
      */
     private static void campaign(
+            String test,
             Set<ProgramGenerator.Verb> defaultVerbs,
             long fixedSeed,
             int defaultCount,
@@ -101,7 +112,7 @@ class DifferentialTest {
                 Math.min(differing.size(), Integer.getInteger("corobridge.differential.show", 1));
         StringBuilder shown = new StringBuilder();
         for (int i = 0; i < show; i++) {
-            shown.append(mismatch(shrink(python, differing.get(i), reports), python, reports))
+            shown.append(mismatch(shrink(python, differing.get(i), reports), test, python, reports))
                     .append('\n');
         }
         fail(
@@ -177,7 +188,7 @@ class DifferentialTest {
         return smallest;
     }
 
-    private static String mismatch(Program program, CPython python, Reports reports)
+    private static String mismatch(Program program, String test, CPython python, Reports reports)
             throws Exception {
         List<String> asyncio = python.start(List.of(program)).trails().get(0);
         List<String> corobridge = runOnCorobridge(program);
@@ -187,7 +198,9 @@ class DifferentialTest {
                 .append(program.seed())
                 .append(", shrunk to ")
                 .append(program.size())
-                .append(" statements; rerun with -Dcorobridge.differential.seed=")
+                .append(" statements; rerun with -Dtest=DifferentialTest#")
+                .append(test)
+                .append(" -Dcorobridge.differential.seed=")
                 .append(program.seed())
                 .append(" -Dcorobridge.differential.programs=1):\n\n");
         out.append(PythonWriter.source(program)).append('\n').append(program.toJava()).append('\n');

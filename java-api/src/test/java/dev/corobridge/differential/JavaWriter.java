@@ -34,6 +34,7 @@ final class JavaWriter {
                 .append(setup.capacity() == 0 ? "" : Integer.toString(setup.capacity()))
                 .append(");\n");
         out.append("var cond = new AsyncCondition();\n");
+        out.append("var barrier = new AsyncBarrier(").append(setup.parties()).append(");\n");
         out.append("Object closer() throws Exception {   // launched first by f0\n");
         out.append("    boolean immediate = false;\n");
         out.append("    while (true) {\n");
@@ -47,6 +48,7 @@ final class JavaWriter {
         out.append("        try (var held = cond.hold()) {\n");
         out.append("            cond.signalAll();\n");
         out.append("        }\n");
+        out.append("        barrier.reset().await();\n");
         out.append("    }\n");
         out.append("}\n");
     }
@@ -164,6 +166,11 @@ final class JavaWriter {
             case CONDITION_WAIT -> "cond.whenSignalled().await(); log(" + label + ");";
             case CONDITION_NOTIFY -> "cond.signal(); log(" + label + ");";
             case CONDITION_NOTIFY_ALL -> "cond.signalAll(); log(" + label + ");";
+            case BARRIER_WAIT -> "log(" + label + ", barrier.arriveAndWait().await());";
+            case BARRIER_WAITING -> "log(" + label + ", barrier.waiting());";
+            case BARRIER_BROKEN -> "log(" + label + ", barrier.isBroken());";
+            case BARRIER_RESET -> "barrier.reset().await(); log(" + label + ");";
+            case BARRIER_ABORT -> "barrier.abort().await(); log(" + label + ");";
         };
     }
 

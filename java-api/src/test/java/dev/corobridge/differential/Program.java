@@ -11,12 +11,12 @@ import java.util.List;
  * <p>A function only starts or calls functions with a higher number, so every program ends.
  *
  * <p>A program with a {@link Setup} also shares one of each coordination primitive between its
- * tasks ({@code lock}, {@code sem}, {@code event}, {@code q}, {@code cond}), and its main task
- * first starts a <em>closer</em>: a task that, every {@link Setup#closeEvery()} turns, logs {@code
- * close}, sets the event, shuts the queue down (the first time so that gets take the items left,
- * then at once) and notifies every condition waiter. So every wait ends, whether or not the program
- * itself satisfies it; a lock or semaphore is held only around statements that never wait for
- * another task ({@link Hold}), so those waits end too.
+ * tasks ({@code lock}, {@code sem}, {@code event}, {@code q}, {@code cond}, {@code barrier}), and
+ * its main task first starts a <em>closer</em>: a task that, every {@link Setup#closeEvery()}
+ * turns, logs {@code close}, sets the event, shuts the queue down (the first time so that gets take
+ * the items left, then at once), notifies every condition waiter and resets the barrier. So every
+ * wait ends, whether or not the program itself satisfies it; a lock or semaphore is held only
+ * around statements that never wait for another task ({@link Hold}), so those waits end too.
  *
  * @param setup the shared primitives, or null for a program without them
  */
@@ -24,9 +24,10 @@ record Program(long seed, Setup setup, List<List<Statement>> functions) {
 
     /**
      * The primitives' parameters: {@code asyncio.Semaphore(permits)}, {@code
-     * asyncio.Queue(capacity)} (0 is unbounded), and the closer's period in turns.
+     * asyncio.Queue(capacity)} (0 is unbounded), {@code asyncio.Barrier(parties)}, and the closer's
+     * period in turns.
      */
-    record Setup(int permits, int capacity, int closeEvery) {}
+    record Setup(int permits, int capacity, int parties, int closeEvery) {}
 
     /** One statement; {@code label} (like {@code f2.3}) is what it writes into the trail. */
     sealed interface Statement {
@@ -140,9 +141,22 @@ record Program(long seed, Setup setup, List<List<Statement>> functions) {
         /** {@code cond.notify(); log('L')}: only while holding {@code cond}. */
         CONDITION_NOTIFY(false),
         /** {@code cond.notify_all(); log('L')}: only while holding {@code cond}. */
-        CONDITION_NOTIFY_ALL(false);
+        CONDITION_NOTIFY_ALL(false),
+        /** {@code log('L', await barrier.wait())}: the index of arrival. */
+        BARRIER_WAIT(true),
+        /** {@code log('L', barrier.n_waiting)}. */
+        BARRIER_WAITING(false),
+        /** {@code log('L', barrier.broken)}. */
+        BARRIER_BROKEN(false),
+        /** {@code await barrier.reset(); log('L')}. */
+        BARRIER_RESET(true),
+        /** {@code await barrier.abort(); log('L')}. */
+        BARRIER_ABORT(true);
 
-        /** Waits for another task; never inside a {@link Hold}. */
+        /**
+         * Waits for another task, or may (a barrier's reset and abort take its inner lock); never
+         * inside a {@link Hold}.
+         */
         final boolean waits;
 
         SyncOp(boolean waits) {

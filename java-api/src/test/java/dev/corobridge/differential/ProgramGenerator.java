@@ -71,14 +71,15 @@ final class ProgramGenerator {
         SEMAPHORE,
         EVENT,
         QUEUE,
-        CONDITION
+        CONDITION,
+        BARRIER
     }
 
     /** The verbs on tasks alone. */
     static final Set<Verb> TASKS = EnumSet.range(Verb.SPAWN, Verb.RAISE);
 
     /** The verbs on the coordination primitives. */
-    static final Set<Verb> PRIMITIVES = EnumSet.range(Verb.LOCK, Verb.CONDITION);
+    static final Set<Verb> PRIMITIVES = EnumSet.range(Verb.LOCK, Verb.BARRIER);
 
     static final Set<Verb> ALL = EnumSet.allOf(Verb.class);
 
@@ -98,6 +99,17 @@ final class ProgramGenerator {
         SyncOp.QUEUE_JOIN,
         SyncOp.QUEUE_SHUTDOWN,
         SyncOp.QUEUE_SHUTDOWN_IMMEDIATE
+    };
+
+    /** Aborting is rarer: the barrier stays broken until the closer resets it. */
+    private static final SyncOp[] BARRIER_OPS = {
+        SyncOp.BARRIER_WAIT,
+        SyncOp.BARRIER_WAIT,
+        SyncOp.BARRIER_WAIT,
+        SyncOp.BARRIER_WAITING,
+        SyncOp.BARRIER_BROKEN,
+        SyncOp.BARRIER_RESET,
+        SyncOp.BARRIER_ABORT
     };
 
     private static final SyncOp[] CONDITION_OPS = {
@@ -153,7 +165,12 @@ final class ProgramGenerator {
             Setup setup = null;
             shared = !Collections.disjoint(verbs, PRIMITIVES);
             if (shared) {
-                setup = new Setup(1 + random.nextInt(3), random.nextInt(4), 3 + random.nextInt(25));
+                setup =
+                        new Setup(
+                                1 + random.nextInt(3),
+                                random.nextInt(4),
+                                1 + random.nextInt(3),
+                                3 + random.nextInt(25));
                 List<Verb> primitives = new ArrayList<>(PRIMITIVES);
                 primitives.retainAll(verbs);
                 Collections.shuffle(primitives, random);
@@ -366,6 +383,8 @@ final class ProgramGenerator {
                     return sync(EVENT_OPS, false);
                 case QUEUE:
                     return sync(QUEUE_OPS, false);
+                case BARRIER:
+                    return sync(BARRIER_OPS, false);
                 default:
                     throw new AssertionError(verb);
             }
@@ -409,6 +428,8 @@ final class ProgramGenerator {
                     return sync(EVENT_OPS, true);
                 case QUEUE:
                     return sync(QUEUE_OPS, true);
+                case BARRIER:
+                    return sync(BARRIER_OPS, true);
                 default:
                     return null;
             }

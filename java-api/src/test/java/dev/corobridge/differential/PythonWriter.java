@@ -75,6 +75,7 @@ final class PythonWriter {
                     return 'Group[' + ', '.join(sorted(desc(e) for e in _failures(v, {}))) + ']'
                 if isinstance(v, asyncio.CancelledError): return 'Cancelled'
                 if isinstance(v, asyncio.QueueShutDown): return 'QueueShutDown'
+                if isinstance(v, asyncio.BrokenBarrierError): return 'BrokenBarrier'
                 if isinstance(v, TimeoutError): return 'Timeout'
                 if isinstance(v, Boom): return 'Boom(' + str(v) + ')'
                 if isinstance(v, RuntimeError): return 'RuntimeError'
@@ -141,6 +142,7 @@ final class PythonWriter {
             line(out, depth, "event = asyncio.Event()");
             line(out, depth, "q = asyncio.Queue(" + setup.capacity() + ")");
             line(out, depth, "cond = asyncio.Condition()");
+            line(out, depth, "barrier = asyncio.Barrier(" + setup.parties() + ")");
             line(out, depth, "kept = []");
             line(out, depth, "async def closer():");
             line(out, depth + 1, "immediate = False");
@@ -153,6 +155,7 @@ final class PythonWriter {
             line(out, depth + 2, "immediate = True");
             line(out, depth + 2, "async with cond:");
             line(out, depth + 3, "cond.notify_all()");
+            line(out, depth + 2, "await barrier.reset()");
         }
         List<List<Statement>> functions = program.functions();
         for (int f = 0; f < functions.size(); f++) {
@@ -281,6 +284,11 @@ final class PythonWriter {
             case CONDITION_WAIT -> "await cond.wait(); log(" + label + ")";
             case CONDITION_NOTIFY -> "cond.notify(); log(" + label + ")";
             case CONDITION_NOTIFY_ALL -> "cond.notify_all(); log(" + label + ")";
+            case BARRIER_WAIT -> "log(" + label + ", await barrier.wait())";
+            case BARRIER_WAITING -> "log(" + label + ", barrier.n_waiting)";
+            case BARRIER_BROKEN -> "log(" + label + ", barrier.broken)";
+            case BARRIER_RESET -> "await barrier.reset(); log(" + label + ")";
+            case BARRIER_ABORT -> "await barrier.abort(); log(" + label + ")";
         };
     }
 
