@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -67,14 +68,21 @@ final class CorobridgeRun {
         lock = shared ? new AsyncLock() : null;
         semaphore = shared ? new AsyncSemaphore(setup.permits()) : null;
         event = shared ? new AsyncEvent() : null;
-        queue =
-                !shared
-                        ? null
-                        : setup.capacity() == 0
-                                ? AsyncQueue.fifo()
-                                : AsyncQueue.fifo(setup.capacity());
+        queue = shared ? queue(setup) : null;
         condition = shared ? new AsyncCondition() : null;
         barrier = shared ? new AsyncBarrier(setup.parties()) : null;
+    }
+
+    private static AsyncQueue<String> queue(Setup setup) {
+        int capacity = setup.capacity();
+        return switch (setup.queue()) {
+            case FIFO -> capacity == 0 ? AsyncQueue.fifo() : AsyncQueue.fifo(capacity);
+            case LIFO -> capacity == 0 ? AsyncQueue.lifo() : AsyncQueue.lifo(capacity);
+            case PRIORITY ->
+                    capacity == 0
+                            ? AsyncQueue.priority(Comparator.naturalOrder())
+                            : AsyncQueue.priority(capacity, Comparator.naturalOrder());
+        };
     }
 
     /** The trail of {@code program} under {@code Async.run}, its main task's outcome last. */
@@ -322,6 +330,10 @@ final class CorobridgeRun {
             case CONDITION_LOCKED -> log(label, condition.locked());
             case CONDITION_WAIT -> {
                 condition.whenSignalled().await();
+                log(label);
+            }
+            case CONDITION_WAIT_FOR -> {
+                condition.waitFor(event::isSet).await();
                 log(label);
             }
             case CONDITION_NOTIFY -> {

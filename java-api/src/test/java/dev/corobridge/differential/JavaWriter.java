@@ -30,8 +30,14 @@ final class JavaWriter {
         out.append("var lock = new AsyncLock();\n");
         out.append("var sem = new AsyncSemaphore(").append(setup.permits()).append(");\n");
         out.append("var event = new AsyncEvent();\n");
-        out.append("AsyncQueue<String> q = AsyncQueue.fifo(")
-                .append(setup.capacity() == 0 ? "" : Integer.toString(setup.capacity()))
+        String capacity = setup.capacity() == 0 ? "" : Integer.toString(setup.capacity());
+        String order = setup.queue() == Program.QueueKind.PRIORITY ? "naturalOrder()" : "";
+        String arguments =
+                capacity.isEmpty() || order.isEmpty() ? capacity + order : capacity + ", " + order;
+        out.append("AsyncQueue<String> q = AsyncQueue.")
+                .append(setup.queue().java)
+                .append("(")
+                .append(arguments)
                 .append(");\n");
         out.append("var cond = new AsyncCondition();\n");
         out.append("var barrier = new AsyncBarrier(").append(setup.parties()).append(");\n");
@@ -164,6 +170,7 @@ final class JavaWriter {
             case QUEUE_SHUTDOWN_IMMEDIATE -> "q.shutdown(true); log(" + label + ");";
             case CONDITION_LOCKED -> "log(" + label + ", cond.locked());";
             case CONDITION_WAIT -> "cond.whenSignalled().await(); log(" + label + ");";
+            case CONDITION_WAIT_FOR -> "cond.waitFor(event::isSet).await(); log(" + label + ");";
             case CONDITION_NOTIFY -> "cond.signal(); log(" + label + ");";
             case CONDITION_NOTIFY_ALL -> "cond.signalAll(); log(" + label + ");";
             case BARRIER_WAIT -> "log(" + label + ", barrier.arriveAndWait().await());";

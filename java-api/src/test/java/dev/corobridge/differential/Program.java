@@ -23,11 +23,25 @@ import java.util.List;
 record Program(long seed, Setup setup, List<List<Statement>> functions) {
 
     /**
-     * The primitives' parameters: {@code asyncio.Semaphore(permits)}, {@code
-     * asyncio.Queue(capacity)} (0 is unbounded), {@code asyncio.Barrier(parties)}, and the closer's
-     * period in turns.
+     * The primitives' parameters: {@code asyncio.Semaphore(permits)}, the queue's kind and capacity
+     * (0 is unbounded), {@code asyncio.Barrier(parties)}, and the closer's period in turns.
      */
-    record Setup(int permits, int capacity, int parties, int closeEvery) {}
+    record Setup(int permits, QueueKind queue, int capacity, int parties, int closeEvery) {}
+
+    /** {@code asyncio.Queue}, {@code LifoQueue} or {@code PriorityQueue} (of strings). */
+    enum QueueKind {
+        FIFO("Queue", "fifo"),
+        LIFO("LifoQueue", "lifo"),
+        PRIORITY("PriorityQueue", "priority");
+
+        final String python;
+        final String java;
+
+        QueueKind(String python, String java) {
+            this.python = python;
+            this.java = java;
+        }
+    }
 
     /** One statement; {@code label} (like {@code f2.3}) is what it writes into the trail. */
     sealed interface Statement {
@@ -138,6 +152,11 @@ record Program(long seed, Setup setup, List<List<Statement>> functions) {
         CONDITION_LOCKED(false),
         /** {@code await cond.wait(); log('L')}: only while holding {@code cond}. */
         CONDITION_WAIT(false),
+        /**
+         * {@code await cond.wait_for(event.is_set); log('L')}: only while holding {@code cond}; the
+         * closer sets the event before it notifies.
+         */
+        CONDITION_WAIT_FOR(false),
         /** {@code cond.notify(); log('L')}: only while holding {@code cond}. */
         CONDITION_NOTIFY(false),
         /** {@code cond.notify_all(); log('L')}: only while holding {@code cond}. */
@@ -166,6 +185,7 @@ record Program(long seed, Setup setup, List<List<Statement>> functions) {
         /** Only inside a {@link Hold} of the condition. */
         boolean needsCondition() {
             return this == CONDITION_WAIT
+                    || this == CONDITION_WAIT_FOR
                     || this == CONDITION_NOTIFY
                     || this == CONDITION_NOTIFY_ALL;
         }

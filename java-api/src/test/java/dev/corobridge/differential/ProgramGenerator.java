@@ -9,6 +9,7 @@ import dev.corobridge.differential.Program.Held;
 import dev.corobridge.differential.Program.Hold;
 import dev.corobridge.differential.Program.Limit;
 import dev.corobridge.differential.Program.Log;
+import dev.corobridge.differential.Program.QueueKind;
 import dev.corobridge.differential.Program.Raise;
 import dev.corobridge.differential.Program.Setup;
 import dev.corobridge.differential.Program.Shield;
@@ -114,7 +115,7 @@ final class ProgramGenerator {
 
     private static final SyncOp[] CONDITION_OPS = {
         SyncOp.CONDITION_WAIT,
-        SyncOp.CONDITION_WAIT,
+        SyncOp.CONDITION_WAIT_FOR,
         SyncOp.CONDITION_NOTIFY,
         SyncOp.CONDITION_NOTIFY_ALL,
         SyncOp.CONDITION_LOCKED
@@ -168,6 +169,7 @@ final class ProgramGenerator {
                 setup =
                         new Setup(
                                 1 + random.nextInt(3),
+                                QueueKind.values()[random.nextInt(QueueKind.values().length)],
                                 random.nextInt(4),
                                 1 + random.nextInt(3),
                                 3 + random.nextInt(25));

@@ -140,7 +140,7 @@ final class PythonWriter {
             line(out, depth, "lock = asyncio.Lock()");
             line(out, depth, "sem = asyncio.Semaphore(" + setup.permits() + ")");
             line(out, depth, "event = asyncio.Event()");
-            line(out, depth, "q = asyncio.Queue(" + setup.capacity() + ")");
+            line(out, depth, "q = asyncio." + setup.queue().python + "(" + setup.capacity() + ")");
             line(out, depth, "cond = asyncio.Condition()");
             line(out, depth, "barrier = asyncio.Barrier(" + setup.parties() + ")");
             line(out, depth, "kept = []");
@@ -282,6 +282,7 @@ final class PythonWriter {
             case QUEUE_SHUTDOWN_IMMEDIATE -> "q.shutdown(immediate=True); log(" + label + ")";
             case CONDITION_LOCKED -> "log(" + label + ", cond.locked())";
             case CONDITION_WAIT -> "await cond.wait(); log(" + label + ")";
+            case CONDITION_WAIT_FOR -> "await cond.wait_for(event.is_set); log(" + label + ")";
             case CONDITION_NOTIFY -> "cond.notify(); log(" + label + ")";
             case CONDITION_NOTIFY_ALL -> "cond.notify_all(); log(" + label + ")";
             case BARRIER_WAIT -> "log(" + label + ", await barrier.wait())";
