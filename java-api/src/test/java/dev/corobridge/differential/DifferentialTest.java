@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Random task programs run under CPython's asyncio and under corobridge must leave the same trail,
  * line for line. Each test tries {@code -Dcorobridge.differential.programs} programs (2,000 of task
- * verbs, 1,000 that also use the coordination primitives, by default) from {@code
+ * verbs, 2,000 that also use the coordination primitives, by default) from {@code
  * -Dcorobridge.differential.seed} (a fixed seed by default, {@code random} for new ones; {@code
  * -Dcorobridge.differential.verbs=SPAWN,AWAIT,...} narrows them); a mismatch is shrunk to a small
  * program and printed with its seed, both sources and both trails ({@code
@@ -63,7 +63,7 @@ class DifferentialTest {
                 "randomProgramsWithPrimitivesLeaveAsyncioTrails",
                 ProgramGenerator.ALL,
                 FIXED_PRIMITIVES_SEED,
-                1000,
+                2000,
                 reports);
     }
 
