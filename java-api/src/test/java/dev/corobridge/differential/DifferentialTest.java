@@ -39,8 +39,11 @@ class DifferentialTest {
      */
     private static final long FIXED_SEED = 20_261_201_000L;
 
-    /** The programs with the coordination primitives a plain run tries; see {@link #FIXED_SEED}. */
-    private static final long FIXED_PRIMITIVES_SEED = 20_261_202_000L;
+    /**
+     * The programs with the coordination primitives a plain run tries; see {@link #FIXED_SEED}.
+     * (From 20_261_202_000, program 745 differs: see {@link DifferentialRegressionTest}.)
+     */
+    private static final long FIXED_PRIMITIVES_SEED = 20_261_203_000L;
 
     /** Programs of task verbs alone. */
     @Test
@@ -193,16 +196,41 @@ class DifferentialTest {
         List<String> asyncio = python.start(List.of(program)).trails().get(0);
         List<String> corobridge = runOnCorobridge(program);
         reports.take();
-        StringBuilder out = new StringBuilder();
-        out.append("corobridge and asyncio differ on this program (seed ")
-                .append(program.seed())
-                .append(", shrunk to ")
-                .append(program.size())
-                .append(" statements; rerun with -Dtest=DifferentialTest#")
-                .append(test)
-                .append(" -Dcorobridge.differential.seed=")
-                .append(program.seed())
-                .append(" -Dcorobridge.differential.programs=1):\n\n");
+        String header =
+                "corobridge and asyncio differ on this program (seed "
+                        + program.seed()
+                        + ", shrunk to "
+                        + program.size()
+                        + " statements; rerun with -Dtest=DifferentialTest#"
+                        + test
+                        + " -Dcorobridge.differential.seed="
+                        + program.seed()
+                        + " -Dcorobridge.differential.programs=1):";
+        assertEquals(false, matches(asyncio, corobridge), "the shrunk program still differs");
+        return describe(header, program, asyncio, corobridge);
+    }
+
+    /**
+     * Fails, showing both sources and both trails, unless {@code program} leaves the same trail
+     * under asyncio and corobridge: for a fixed program, such as a mismatch once found.
+     */
+    static void assertSameTrails(Program program, Reports reports) throws Exception {
+        CPython python = oracle();
+        List<String> asyncio = python.start(List.of(program)).trails().get(0);
+        List<String> corobridge = runOnCorobridge(program);
+        reports.take();
+        if (matches(asyncio, corobridge)) return;
+        fail(
+                describe(
+                        "corobridge and asyncio differ on this program:",
+                        program,
+                        asyncio,
+                        corobridge));
+    }
+
+    private static String describe(
+            String header, Program program, List<String> asyncio, List<String> corobridge) {
+        StringBuilder out = new StringBuilder(header).append("\n\n");
         out.append(PythonWriter.source(program)).append('\n').append(program.toJava()).append('\n');
         out.append(String.format("%-40s %s%n", "asyncio", "corobridge"));
         int lines = Math.max(asyncio.size(), corobridge.size());
@@ -216,7 +244,6 @@ class DifferentialTest {
                             right,
                             left.equals(right) || left.equals(MARKER) ? "" : "   <--"));
         }
-        assertEquals(false, matches(asyncio, corobridge), "the shrunk program still differs");
         return out.toString();
     }
 }

@@ -258,8 +258,30 @@ final class ProgramGenerator {
                 Statement statement = statement(scope, depth);
                 block.add(statement);
                 if (statement instanceof Raise) break;
+                if (shared && wakes(statement) && random.nextInt(3) == 0) {
+                    // A task woken, and cancelled before its turn: what it was handed passes on.
+                    int variable = scope.pick(true);
+                    if (variable >= 0) block.add(new Cancel(label(), variable));
+                }
             }
             return block;
+        }
+
+        /** True for a statement after which a waiting task may have been woken. */
+        private boolean wakes(Statement statement) {
+            if (statement instanceof Hold) return true;
+            if (!(statement instanceof Sync sync)) return false;
+            return switch (sync.op()) {
+                case EVENT_SET,
+                        QUEUE_PUT_NOWAIT,
+                        QUEUE_GET_NOWAIT,
+                        QUEUE_SHUTDOWN,
+                        QUEUE_SHUTDOWN_IMMEDIATE,
+                        CONDITION_NOTIFY,
+                        CONDITION_NOTIFY_ALL ->
+                        true;
+                default -> false;
+            };
         }
 
         /**
