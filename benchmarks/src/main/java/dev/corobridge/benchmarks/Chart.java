@@ -89,7 +89,10 @@ final class Chart {
             List<Contender> systems = results.contenders(workload);
             panels.add(
                     new Panel(
-                            "wall time per task: " + Report.heading(options, workload),
+                            (workload == Workload.QUEUE
+                                            ? "wall time per item: "
+                                            : "wall time per task: ")
+                                    + Report.heading(options, workload),
                             systems,
                             values(systems, c -> Report.wallPerTask(options, results, workload, c)),
                             Report::duration));

@@ -7,10 +7,11 @@ import java.util.concurrent.TimeUnit;
  * starts this class and reads the {@link Measurement} line it prints.
  *
  * <p>Arguments: {@code CONTENDER WORKLOAD SIZE BATCHES SLEEP_MILLIS MODE}, where {@code BATCHES} is
- * 1 except for {@link Workload#YIELD_BATCHES} and {@code MODE} is {@code time} (wall, CPU and peak
- * RSS of one cold run) or {@code heap} (retained heap per task: used heap after GC with every task
- * suspended, minus the heap before the workload, divided by {@code SIZE}; a small run first loads
- * the classes so that they are not counted).
+ * 1 except for {@link Workload#YIELD_BATCHES} ({@code SIZE} is the item count of {@link
+ * Workload#QUEUE}) and {@code MODE} is {@code time} (wall, CPU and peak RSS of one cold run) or
+ * {@code heap} (retained heap per task: used heap after GC with every task suspended, minus the
+ * heap before the workload, divided by {@code SIZE}; a small run first loads the classes so that
+ * they are not counted).
  */
 public final class Child {
     private Child() {}
@@ -46,7 +47,7 @@ public final class Child {
         long checksum = Workloads.run(contender, workload, size, batches, sleepMillis, () -> {});
         long wall = System.nanoTime() - start;
         double cpu = ProcessStats.cpuNanos() - cpuBefore;
-        check(checksum, (long) size * batches);
+        check(checksum, workload.checksum(size, batches));
         return new Measurement(wall, cpu, ProcessStats.peakRssBytes(), Double.NaN);
     }
 
@@ -77,14 +78,14 @@ public final class Child {
                                             < TimeUnit.MILLISECONDS.toNanos(sleepMillis);
                             suspended[0] = inTime ? used : -1;
                         });
-        check(checksum, size);
+        check(checksum, workload.checksum(size, 1));
         double perTask = suspended[0] < 0 ? Double.NaN : (suspended[0] - baseline) / (double) size;
         return new Measurement(Double.NaN, Double.NaN, Double.NaN, perTask);
     }
 
-    private static void check(long checksum, long tasks) {
-        if (checksum != tasks) {
-            throw new IllegalStateException("checksum " + checksum + ", expected " + tasks);
+    private static void check(long checksum, long expected) {
+        if (checksum != expected) {
+            throw new IllegalStateException("checksum " + checksum + ", expected " + expected);
         }
     }
 }

@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param roundTrips round trips in {@link Workload#ROUND_TRIPS}
  * @param batches batches in {@link Workload#YIELD_BATCHES}
  * @param batchSize tasks per batch in {@link Workload#YIELD_BATCHES}
+ * @param queueItems items through the queue in {@link Workload#QUEUE}
  * @param runs runs per system and workload; the table shows medians
  * @param sleepMillis how long each task of the sleeping workloads sleeps in timing runs
  * @param heapSleepMillis how long each task sleeps in retained-heap runs: long enough to start
@@ -34,6 +35,7 @@ public record Options(
         int roundTrips,
         int batches,
         int batchSize,
+        int queueItems,
         int runs,
         long sleepMillis,
         long heapSleepMillis,
@@ -46,12 +48,12 @@ public record Options(
     static final String USAGE =
             """
             usage: SideBySide [--sleeps N] [--body-sleeps K] [--round-trips M] [--batches B] [--batch-size T]
-                              [--runs R] [--sleep-ms MS] [--heap-sleep-ms MS]
+                              [--queue-items Q] [--runs R] [--sleep-ms MS] [--heap-sleep-ms MS]
                               [--systems corobridge,corobridge_futures,kotlinx,virtual_threads,completable_future,asyncio]
-                              [--workloads sleeps,body_sleeps,round_trips,yield_batches] [--jvm-opt OPTION]...
+                              [--workloads sleeps,body_sleeps,round_trips,yield_batches,queue] [--jvm-opt OPTION]...
                               [--out FILE | --no-write]
             defaults: --sleeps 1000000 --body-sleeps 100000 --round-trips 1000000 --batches 100
-                      --batch-size 10000 --runs 3 --sleep-ms 1000 --heap-sleep-ms 10000, all systems and workloads,
+                      --batch-size 10000 --queue-items 10000000 --runs 3 --sleep-ms 1000 --heap-sleep-ms 10000, all systems and workloads,
                       --out docs/benchmarks.md (found from the working directory up; the chart goes
                       next to it, docs/benchmarks.svg)""";
 
@@ -62,6 +64,7 @@ public record Options(
         int roundTrips = 1_000_000;
         int batches = 100;
         int batchSize = 10_000;
+        int queueItems = 10_000_000;
         int runs = 3;
         long sleepMillis = 1_000;
         long heapSleepMillis = 10_000;
@@ -85,6 +88,7 @@ public record Options(
                 case "--round-trips" -> roundTrips = positive(arg, value);
                 case "--batches" -> batches = positive(arg, value);
                 case "--batch-size" -> batchSize = positive(arg, value);
+                case "--queue-items" -> queueItems = positive(arg, value);
                 case "--runs" -> runs = positive(arg, value);
                 case "--sleep-ms" -> sleepMillis = positive(arg, value);
                 case "--heap-sleep-ms" -> heapSleepMillis = positive(arg, value);
@@ -102,6 +106,7 @@ public record Options(
                 roundTrips,
                 batches,
                 batchSize,
+                queueItems,
                 runs,
                 sleepMillis,
                 heapSleepMillis,
@@ -112,13 +117,17 @@ public record Options(
                 List.of(args));
     }
 
-    /** The size of {@code workload}: its task count, or for batches the tasks per batch. */
+    /**
+     * The size of {@code workload}: its task count, for batches the tasks per batch, for the queue
+     * its items.
+     */
     int size(Workload workload) {
         return switch (workload) {
             case SLEEPS -> sleeps;
             case BODY_SLEEPS -> bodySleeps;
             case ROUND_TRIPS -> roundTrips;
             case YIELD_BATCHES -> batchSize;
+            case QUEUE -> queueItems;
         };
     }
 
@@ -128,7 +137,8 @@ public record Options(
     }
 
     /**
-     * The tasks {@code workload} finishes in all: its checksum, and the divisor of per-task rows.
+     * The tasks {@code workload} finishes in all (for the queue, the items through it): the divisor
+     * of per-task rows.
      */
     long tasks(Workload workload) {
         return (long) size(workload) * batches(workload);

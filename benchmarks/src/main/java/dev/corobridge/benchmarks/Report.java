@@ -37,6 +37,7 @@ final class Report {
                         case SLEEPS, BODY_SLEEPS -> List.of("retained heap / task", RATIO);
                         case ROUND_TRIPS -> List.of("wall / round trip");
                         case YIELD_BATCHES -> List.of("tasks/s");
+                        case QUEUE -> List.of("items/s");
                     });
             md.append("### ").append(heading(options, workload)).append("\n\n");
             md.append(row(header)).append("|").append("---|".repeat(header.size())).append("\n");
@@ -58,7 +59,7 @@ final class Report {
                                             Measurement::heapPerTaskBytes,
                                             Report::bytes));
                     case ROUND_TRIPS -> cells.add(duration(wallPerTask));
-                    case YIELD_BATCHES -> cells.add(rate(1e9 / wallPerTask));
+                    case YIELD_BATCHES, QUEUE -> cells.add(rate(1e9 / wallPerTask));
                 }
                 md.append(row(cells));
             }
@@ -87,6 +88,15 @@ final class Report {
                             options.batches(workload),
                             options.size(workload),
                             workload.description());
+            case QUEUE ->
+                    String.format(
+                            Locale.ROOT,
+                            "%,d %s (capacity %,d; %d producers, %d consumers)",
+                            options.size(workload),
+                            workload.description(),
+                            Workload.QUEUE_CAPACITY,
+                            Workload.QUEUE_PRODUCERS,
+                            Workload.QUEUE_CONSUMERS);
         };
     }
 
@@ -149,8 +159,10 @@ final class Report {
                   after `gc.collect()` instead (Python has no comparable heap counter). Blank if the
                   probe outlasted the sleep.
                 - **wall / round trip**: median wall divided by the round trips. **tasks/s**: all the
-                  tasks of all the batches divided by the median wall. The chart's time panels show
-                  the median wall divided by the tasks finished, each panel scaled to its largest bar.
+                  tasks of all the batches divided by the median wall. **items/s**: the items through
+                  the queue divided by the median wall; every consumer sums its items, and each run
+                  checks the sum of the sums. The chart's time panels show the median wall divided by
+                  the tasks finished (the items, for the queue), each panel scaled to its largest bar.
                 - **Why** the numbers are what they are (the engine's hot paths, and what cold runs of
                   Java bodies pay to the JIT): [ADR 0007](adr/0007-hot-paths-without-coroutine-bodies.md),
                   [ADR 0008](adr/0008-the-permit-holder-runs-the-loop.md); what no engine with a thread per
@@ -166,14 +178,14 @@ final class Report {
                 The code of every cell: `Workloads.java`, `KotlinBaseline.kt` and `CorobridgeKotlin.kt`
                 in `benchmarks/src/main`, and `asyncio_workload.py` in its resources.
 
-                | system | sleeps | task bodies awaiting a sleep | round trips | yield batches (each batch gathered) |
-                |---|---|---|---|---|
-                | corobridge (Java bodies) | no row: see the next column, at a tenth of the size | in one `Async.run`: `Async.launch(() -> { Async.sleep(d).await(); })` per task, `Async.gather` | in one `Async.run`: `Async.launch(() -> 1).await()` | in one `Async.run`: `Async.launch(() -> { Async.yieldNow().await(); })` per task, `Async.gather` |
-                | corobridge (future style) | in one `Async.run`: `Async.sleep(d)` per task (no body), `Async.gather` | no row: no body per task | Kotlin, in `runBlocking`: `startTask { 1 }.awaitOwned()` (`dev.corobridge.kotlin`) | in one `Async.run`: `Async.yieldNow()` per task (no body), `Async.gather` |
-                | raw kotlinx | in `runBlocking`: `launch { delay(d) }` per task, `joinAll` | the same | in `runBlocking`: `async { 1 }.await()` | in `runBlocking`: `List(n) { async { yield() } }.awaitAll()` |
-                | virtual threads | a thread per task that `Thread.sleep`s, all joined | the same | a thread that adds 1: `start()` + `join()` | a thread per task that `Thread.yield()`s, all joined |
-                | CompletableFuture | `runAsync(() -> {}, delayedExecutor(d))` per task, `allOf(...).join()` | no row: no body per task | `supplyAsync(() -> 1).join()` on the common pool | no row: a future cannot yield |
-                | asyncio | `create_task(sleep(d))` per task, `gather` | the same | `await create_task(one())` | `gather(*[create_task(sleep(0)) ...])` |
+                | system | sleeps | task bodies awaiting a sleep | round trips | yield batches (each batch gathered) | queue (4 producers, 4 consumers) |
+                |---|---|---|---|---|---|
+                | corobridge (Java bodies) | no row: see the next column, at a tenth of the size | in one `Async.run`: `Async.launch(() -> { Async.sleep(d).await(); })` per task, `Async.gather` | in one `Async.run`: `Async.launch(() -> 1).await()` | in one `Async.run`: `Async.launch(() -> { Async.yieldNow().await(); })` per task, `Async.gather` | in one `Async.run`: `AsyncQueue.fifo(1024)`, a body per producer (`put(i).await()`) and consumer (`get().await()`) |
+                | corobridge (future style) | in one `Async.run`: `Async.sleep(d)` per task (no body), `Async.gather` | no row: no body per task | Kotlin, in `runBlocking`: `startTask { 1 }.awaitOwned()` (`dev.corobridge.kotlin`) | in one `Async.run`: `Async.yieldNow()` per task (no body), `Async.gather` | in one `Async.run`: the same queue; each producer and consumer a chain of `put(i)` / `get()` tasks, a waiting one followed by `thenCompose`, all gathered |
+                | raw kotlinx | in `runBlocking`: `launch { delay(d) }` per task, `joinAll` | the same | in `runBlocking`: `async { 1 }.await()` | in `runBlocking`: `List(n) { async { yield() } }.awaitAll()` | in `runBlocking`: `Channel(1024)`, `launch { send(i) }` producers, `async { receive() }` consumers |
+                | virtual threads | a thread per task that `Thread.sleep`s, all joined | the same | a thread that adds 1: `start()` + `join()` | a thread per task that `Thread.yield()`s, all joined | `ArrayBlockingQueue(1024)`, a thread per producer (`put`) and consumer (`take`), all joined |
+                | CompletableFuture | `runAsync(() -> {}, delayedExecutor(d))` per task, `allOf(...).join()` | no row: no body per task | `supplyAsync(() -> 1).join()` on the common pool | no row: a future cannot yield | no row: no queue to wait on |
+                | asyncio | `create_task(sleep(d))` per task, `gather` | the same | `await create_task(one())` | `gather(*[create_task(sleep(0)) ...])` | `asyncio.Queue(1024)`, a task per producer (`await put(i)`) and consumer (`await get()`), gathered |
 
                 ## Rerun
 

@@ -2,9 +2,11 @@ package dev.corobridge.benchmarks;
 
 import dev.corobridge.Async;
 import dev.corobridge.Task;
+import dev.corobridge.sync.AsyncQueue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -15,8 +17,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The workloads in each JVM system, written as a user of that system would. The side-by-side
  * harness and the JMH benchmarks both call these methods, so both measure the same code. Each
- * returns a checksum (the number of tasks that finished, or the sum of their values) so that no
- * work can be optimised away and tests can check it.
+ * returns a checksum (the number of tasks that finished, or the sum of their values or of the items
+ * through a queue: {@link Workload#checksum}) so that no work can be optimised away and tests can
+ * check it.
  */
 public final class Workloads {
     private Workloads() {}
@@ -88,6 +91,19 @@ public final class Workloads {
                         case COROBRIDGE_FUTURES -> corobridgeFutureYieldBatches(batches, size);
                         case KOTLINX -> KotlinBaseline.yieldBatches(batches, size);
                         case VIRTUAL_THREADS -> virtualThreadYieldBatches(batches, size);
+                        case COMPLETABLE_FUTURE, ASYNCIO -> throw new AssertionError(contender);
+                    };
+            case QUEUE ->
+                    switch (contender) {
+                        case COROBRIDGE -> corobridgeQueue(size);
+                        case COROBRIDGE_FUTURES -> corobridgeFutureQueue(size);
+                        case KOTLINX ->
+                                KotlinBaseline.queue(
+                                        size,
+                                        Workload.QUEUE_CAPACITY,
+                                        Workload.QUEUE_PRODUCERS,
+                                        Workload.QUEUE_CONSUMERS);
+                        case VIRTUAL_THREADS -> virtualThreadQueue(size);
                         case COMPLETABLE_FUTURE, ASYNCIO -> throw new AssertionError(contender);
                     };
         };
@@ -164,6 +180,60 @@ public final class Workloads {
                 });
     }
 
+    /**
+     * {@code items} items through one {@code AsyncQueue.fifo(1024)}, inside one {@code Async.run}:
+     * 4 producer bodies that each {@code put(i).await()} a contiguous share of the numbers 0 to
+     * {@code items - 1}, and 4 consumer bodies that each {@code get().await()} a fixed share of the
+     * items and sum them. Returns the sum of the consumers' sums.
+     */
+    public static long corobridgeQueue(int items) throws Exception {
+        return Async.run(
+                () -> {
+                    AsyncQueue<Integer> queue = AsyncQueue.fifo(Workload.QUEUE_CAPACITY);
+                    List<Task<@Nullable Void>> producers = new ArrayList<>();
+                    for (int p = 0; p < Workload.QUEUE_PRODUCERS; p++) {
+                        int from = Workload.share(items, p, Workload.QUEUE_PRODUCERS);
+                        int to = Workload.share(items, p + 1, Workload.QUEUE_PRODUCERS);
+                        producers.add(
+                                Async.launch(
+                                        () -> {
+                                            for (int i = from; i < to; i++) {
+                                                queue.put(i).await();
+                                            }
+                                        }));
+                    }
+                    List<Task<Long>> consumers = new ArrayList<>();
+                    for (int c = 0; c < Workload.QUEUE_CONSUMERS; c++) {
+                        int count = consumerShare(items, c);
+                        consumers.add(
+                                Async.launch(
+                                        () -> {
+                                            long sum = 0;
+                                            for (int n = 0; n < count; n++) {
+                                                sum += queue.get().await();
+                                            }
+                                            return sum;
+                                        }));
+                    }
+                    Async.gather(producers).await();
+                    return sum(Async.gather(consumers).await());
+                });
+    }
+
+    /** How many of {@code items} queued items consumer {@code c} takes. */
+    static int consumerShare(int items, int c) {
+        return Workload.share(items, c + 1, Workload.QUEUE_CONSUMERS)
+                - Workload.share(items, c, Workload.QUEUE_CONSUMERS);
+    }
+
+    private static long sum(List<Long> sums) {
+        long sum = 0;
+        for (long each : sums) {
+            sum += each;
+        }
+        return sum;
+    }
+
     // --- corobridge, future style: tasks without a Java body each
 
     /**
@@ -202,6 +272,66 @@ public final class Workloads {
                     }
                     return finished;
                 });
+    }
+
+    /**
+     * {@link #corobridgeQueue} without a body per producer or consumer: each is a chain of {@code
+     * put(i)} (or {@code get()}) tasks, the next started by {@code thenCompose} once the one before
+     * is done, and all are gathered inside one {@code Async.run}. Returns the sum of the consumers'
+     * sums.
+     *
+     * <p>A put or get that is done at once (room, or an item, in the queue) is followed by the next
+     * in the same call, without a stage; only one that waits is chained. A stage per item would
+     * nest a relay per item, kept until the last item (heap growing with the item count), and
+     * recurse once per item that is done at once.
+     */
+    public static long corobridgeFutureQueue(int items) throws Exception {
+        return Async.run(
+                () -> {
+                    AsyncQueue<Integer> queue = AsyncQueue.fifo(Workload.QUEUE_CAPACITY);
+                    List<CompletableFuture<@Nullable Void>> producers = new ArrayList<>();
+                    for (int p = 0; p < Workload.QUEUE_PRODUCERS; p++) {
+                        producers.add(
+                                produce(
+                                        queue,
+                                        Workload.share(items, p, Workload.QUEUE_PRODUCERS),
+                                        Workload.share(items, p + 1, Workload.QUEUE_PRODUCERS)));
+                    }
+                    List<CompletableFuture<Long>> consumers = new ArrayList<>();
+                    for (int c = 0; c < Workload.QUEUE_CONSUMERS; c++) {
+                        consumers.add(consume(queue, consumerShare(items, c), 0));
+                    }
+                    Async.gather(producers).await();
+                    return sum(Async.gather(consumers).await());
+                });
+    }
+
+    /** Puts {@code next} to {@code to - 1} in turn; done once the last is in. */
+    private static CompletableFuture<@Nullable Void> produce(
+            AsyncQueue<Integer> queue, int next, int to) {
+        for (int i = next; i < to; i++) {
+            Task<@Nullable Void> put = queue.put(i);
+            if (!put.isDone() || put.isCompletedExceptionally()) {
+                int after = i + 1;
+                return put.thenCompose(done -> produce(queue, after, to));
+            }
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Gets {@code left} more items in turn; done with {@code sum} plus their sum. */
+    private static CompletableFuture<Long> consume(AsyncQueue<Integer> queue, int left, long sum) {
+        long total = sum;
+        for (int n = left; n > 0; n--) {
+            Task<Integer> get = queue.get();
+            if (!get.isDone() || get.isCompletedExceptionally()) {
+                int after = n - 1;
+                long before = total;
+                return get.thenCompose(item -> consume(queue, after, before + item));
+            }
+            total += get.join(); // done: join() returns at once
+        }
+        return CompletableFuture.completedFuture(total);
     }
 
     // --- virtual threads
@@ -261,6 +391,61 @@ public final class Workloads {
             finished += batchSize;
         }
         return finished;
+    }
+
+    /**
+     * {@link #corobridgeQueue} with a virtual thread per producer and consumer and an {@code
+     * ArrayBlockingQueue(1024)}: {@code put} and {@code take} block the virtual thread. Returns the
+     * sum of the consumers' sums.
+     */
+    public static long virtualThreadQueue(int items) throws InterruptedException {
+        ThreadFactory factory = VirtualThreads.require();
+        ArrayBlockingQueue<Integer> queue = new ArrayBlockingQueue<>(Workload.QUEUE_CAPACITY);
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < Workload.QUEUE_PRODUCERS; p++) {
+            int from = Workload.share(items, p, Workload.QUEUE_PRODUCERS);
+            int to = Workload.share(items, p + 1, Workload.QUEUE_PRODUCERS);
+            threads.add(
+                    factory.newThread(
+                            () -> {
+                                try {
+                                    for (int i = from; i < to; i++) {
+                                        queue.put(i);
+                                    }
+                                } catch (InterruptedException e) {
+                                    throw new IllegalStateException("producer interrupted", e);
+                                }
+                            }));
+        }
+        long[] sums = new long[Workload.QUEUE_CONSUMERS];
+        for (int c = 0; c < Workload.QUEUE_CONSUMERS; c++) {
+            int consumer = c;
+            int count = consumerShare(items, c);
+            threads.add(
+                    factory.newThread(
+                            () -> {
+                                long sum = 0;
+                                try {
+                                    for (int n = 0; n < count; n++) {
+                                        sum += queue.take();
+                                    }
+                                } catch (InterruptedException e) {
+                                    throw new IllegalStateException("consumer interrupted", e);
+                                }
+                                sums[consumer] = sum;
+                            }));
+        }
+        for (Thread thread : threads) {
+            thread.start();
+        }
+        long sum = 0;
+        for (Thread thread : threads) {
+            thread.join(); // join orders the consumers' writes before these reads
+        }
+        for (long each : sums) {
+            sum += each;
+        }
+        return sum;
     }
 
     // --- CompletableFuture

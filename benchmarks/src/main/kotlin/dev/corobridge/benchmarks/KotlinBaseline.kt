@@ -2,6 +2,7 @@ package dev.corobridge.benchmarks
 
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.joinAll
 import kotlinx.coroutines.launch
@@ -47,5 +48,35 @@ object KotlinBaseline {
         var finished = 0L
         repeat(batches) { finished += List(batchSize) { async { yield() } }.awaitAll().size }
         finished
+    }
+
+    /**
+     * `items` items through one `Channel(capacity)` in one `runBlocking`: `producers` coroutines
+     * that each `send` a contiguous share of the numbers 0 to `items - 1`, and `consumers`
+     * coroutines that each `receive` a fixed share of the items and sum them. Returns the sum of
+     * the consumers' sums. The counterpart of `Workloads.corobridgeQueue`.
+     */
+    @JvmStatic
+    fun queue(items: Int, capacity: Int, producers: Int, consumers: Int): Long = runBlocking {
+        val channel = Channel<Int>(capacity)
+        fun share(index: Int, of: Int): Int = (items.toLong() * index / of).toInt()
+        val producing =
+            List(producers) { p ->
+                launch {
+                    for (i in share(p, producers) until share(p + 1, producers)) channel.send(i)
+                }
+            }
+        val consuming =
+            List(consumers) { c ->
+                async {
+                    var sum = 0L
+                    repeat(share(c + 1, consumers) - share(c, consumers)) {
+                        sum += channel.receive()
+                    }
+                    sum
+                }
+            }
+        producing.joinAll()
+        consuming.awaitAll().sum()
     }
 }

@@ -15,6 +15,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,9 +43,57 @@ class SideBySideTest {
                     Workloads.run(
                             contender, workload, SIZE, BATCHES, SLEEP_MILLIS, () -> probes[0]++);
             int batches = workload == Workload.YIELD_BATCHES ? BATCHES : 1;
-            assertEquals(SIZE * batches, checksum, workload + " checksum");
+            assertEquals(workload.checksum(SIZE, batches), checksum, workload + " checksum");
             assertEquals(workload.sleeps() ? 1 : 0, probes[0], workload + " probes");
         }
+    }
+
+    /**
+     * Every system that has a queue, asyncio included when there is a {@code python3}, passes the
+     * same items through it: none, fewer than the producers, a size that the producers and
+     * consumers do not divide, and enough to fill the queue many times over so that both sides
+     * wait.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = Contender.class,
+            names = "COMPLETABLE_FUTURE",
+            mode = EnumSource.Mode.EXCLUDE)
+    @Timeout(60)
+    void queueHandsOverEveryItemOnceOnEverySystem(Contender contender) throws Exception {
+        assumeTrue(contender != Contender.VIRTUAL_THREADS || VirtualThreads.factory().isPresent());
+        assumeTrue(contender.onJvm() || SideBySide.pythonVersion().isPresent(), "no python3");
+        for (int items : new int[] {1, 3, 4_099, 20 * Workload.QUEUE_CAPACITY + 7}) {
+            long expected = (long) items * (items - 1) / 2;
+            if (contender.onJvm()) {
+                assertEquals(
+                        expected,
+                        Workloads.run(contender, Workload.QUEUE, items, 1, 0, () -> {}),
+                        items + " items");
+            } else {
+                var options = Options.parse("--queue-items", Integer.toString(items));
+                var results =
+                        SideBySide.measure(only(options, contender, EnumSet.of(Workload.QUEUE)));
+                var run = results.times().get(Workload.QUEUE).get(contender).get(0);
+                assertTrue(Double.isFinite(run.wallNanos()), items + " items: " + run);
+            }
+        }
+    }
+
+    @Test
+    void queueSharesCoverEveryItemOnce() {
+        for (int items : new int[] {1, 3, 10, 4_099}) {
+            int consumed = 0;
+            for (int c = 0; c < Workload.QUEUE_CONSUMERS; c++) {
+                consumed += Workloads.consumerShare(items, c);
+            }
+            assertEquals(items, consumed, items + " items");
+            assertEquals(0, Workload.share(items, 0, Workload.QUEUE_PRODUCERS));
+            assertEquals(
+                    items,
+                    Workload.share(items, Workload.QUEUE_PRODUCERS, Workload.QUEUE_PRODUCERS));
+        }
+        assertEquals(49_999_995_000_000L, Workload.QUEUE.checksum(10_000_000, 1));
     }
 
     @Test
@@ -95,11 +144,13 @@ class SideBySideTest {
                         "3",
                         "--batch-size",
                         "100",
+                        "--queue-items",
+                        "5000",
                         "--sleep-ms",
                         "10",
                         "--heap-sleep-ms",
                         "2000");
-        var results = SideBySide.measure(only(options, Contender.ASYNCIO));
+        var results = SideBySide.measure(only(options, Contender.ASYNCIO, options.workloads()));
         for (Workload workload : Workload.values()) {
             var runs = results.times().get(workload).get(Contender.ASYNCIO);
             assertTrue(Double.isFinite(runs.get(0).wallNanos()), workload + " " + runs);
@@ -168,18 +219,25 @@ class SideBySideTest {
         assertEquals("svg", root.getTagName());
         var panels = root.getElementsByTagName("g");
         // retained heap of each sleeping workload, then one wall-per-task panel per workload;
-        // CompletableFuture has no body sleeps nor yields, Java bodies no future-style sleeps
-        List<Integer> barsPerPanel = List.of(2, 2, 2, 2, 3, 2);
+        // CompletableFuture has no body sleeps, yields nor queue, Java bodies no future-style
+        // sleeps
+        List<Integer> barsPerPanel = List.of(2, 2, 2, 2, 3, 2, 2);
         assertEquals(barsPerPanel.size(), panels.getLength());
-        List<String> lastPanelBars = List.of();
+        List<List<String>> bars = new ArrayList<>();
         for (int i = 0; i < panels.getLength(); i++) {
-            lastPanelBars = barTitles((Element) panels.item(i));
-            assertEquals(barsPerPanel.get(i), lastPanelBars.size(), "panel " + i + ": " + svg);
+            bars.add(barTitles((Element) panels.item(i)));
+            assertEquals(barsPerPanel.get(i), bars.get(i).size(), "panel " + i + ": " + svg);
         }
         assertEquals(
                 List.of("corobridge (Java bodies): 2.0 µs", "raw kotlinx: 1.0 µs"),
-                lastPanelBars,
+                bars.get(5),
                 "yield batches: 2 s and 1 s for 100 × 10,000 tasks, and no CompletableFuture bar");
+        assertEquals(
+                List.of("corobridge (Java bodies): 200 ns", "raw kotlinx: 100 ns"),
+                bars.get(6),
+                "queue: 2 s and 1 s for 10,000,000 items, and no CompletableFuture bar");
+        assertTrue(
+                svg.contains("wall time per item: 10,000,000 items through a bounded queue"), svg);
         assertEquals(Path.of("reports/side-by-side.svg"), options.chartOut());
         assertTrue(
                 Report.document(options, results, "").contains("](side-by-side.svg)"),
@@ -232,18 +290,19 @@ class SideBySideTest {
                 "0.00 / 0.00 / 0.00");
     }
 
-    private static Options only(Options options, Contender contender) {
+    private static Options only(Options options, Contender contender, Set<Workload> workloads) {
         return new Options(
                 options.sleeps(),
                 options.bodySleeps(),
                 options.roundTrips(),
                 options.batches(),
                 options.batchSize(),
+                options.queueItems(),
                 1,
                 options.sleepMillis(),
                 options.heapSleepMillis(),
                 EnumSet.of(contender),
-                options.workloads(),
+                workloads,
                 null,
                 options.jvmOptions(),
                 options.arguments());
