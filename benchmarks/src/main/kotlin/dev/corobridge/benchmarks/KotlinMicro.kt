@@ -8,6 +8,7 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.joinAll
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.sync.Semaphore
 import kotlinx.coroutines.yield
 
 /**
@@ -55,5 +56,44 @@ object KotlinMicro {
             turns++
         }
         turns
+    }
+
+    /**
+     * `count` sequential `acquire()` + `release()` of a kotlinx `Semaphore(1)` that nobody else
+     * uses, in the one coroutine of a `runBlocking`. Returns the acquisitions.
+     */
+    @JvmStatic
+    fun semaphoreUncontended(count: Int): Long = runBlocking {
+        val semaphore = Semaphore(1)
+        var acquired = 0L
+        repeat(count) {
+            semaphore.acquire()
+            acquired++
+            semaphore.release()
+        }
+        acquired
+    }
+
+    /**
+     * `tasks` coroutines sharing a kotlinx `Semaphore(permits)` in one `runBlocking`, each `rounds`
+     * times: `acquire()`, `yield()` holding the permit (so that the others find none and wait),
+     * `release()`. Returns the acquisitions.
+     */
+    @JvmStatic
+    fun semaphoreContended(tasks: Int, permits: Int, rounds: Int): Long = runBlocking {
+        val semaphore = Semaphore(permits)
+        var acquired = 0L
+        List(tasks) {
+                launch {
+                    repeat(rounds) {
+                        semaphore.acquire()
+                        acquired++
+                        yield()
+                        semaphore.release()
+                    }
+                }
+            }
+            .joinAll()
+        acquired
     }
 }

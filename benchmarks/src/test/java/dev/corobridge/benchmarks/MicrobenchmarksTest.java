@@ -1,8 +1,12 @@
 package dev.corobridge.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,6 +50,52 @@ class MicrobenchmarksTest {
         var benchmark = new AwaitHandOffBenchmark();
         assertEquals(AwaitHandOffBenchmark.AWAITS, benchmark.corobridgeJavaBody());
         assertEquals(AwaitHandOffBenchmark.AWAITS, benchmark.kotlinxYield());
+    }
+
+    @Test
+    @Timeout(30)
+    void semaphoresCountEveryAcquisition() throws Exception {
+        var benchmark = new SemaphoreBenchmark();
+        long acquisitions = SemaphoreBenchmark.ACQUISITIONS;
+        assertEquals(acquisitions, benchmark.uncontendedCorobridgeJavaBody());
+        assertEquals(acquisitions, benchmark.uncontendedCorobridgeFutureStyle());
+        assertEquals(acquisitions, benchmark.uncontendedKotlinx());
+        long contended = SemaphoreBenchmark.CONTENDED_ACQUISITIONS;
+        assertEquals(contended, benchmark.contendedCorobridgeJavaBodies());
+        assertEquals(contended, benchmark.contendedCorobridgeFutureStyle());
+        assertEquals(contended, benchmark.contendedKotlinx());
+    }
+
+    @Test
+    @Timeout(30)
+    void contendedSemaphoresFinishEveryRoundWhateverTheTasksAndPermits() throws Exception {
+        // fewer tasks than permits, as many, and more; one permit makes every other task wait
+        for (int[] shape : new int[][] {{3, 4}, {4, 4}, {16, 4}, {5, 1}}) {
+            int tasks = shape[0];
+            int permits = shape[1];
+            long expected = (long) tasks * 7;
+            assertEquals(expected, SemaphoreBenchmark.contendedJavaBodies(tasks, permits, 7));
+            assertEquals(expected, SemaphoreBenchmark.contendedFutureStyle(tasks, permits, 7));
+            assertEquals(expected, KotlinMicro.semaphoreContended(tasks, permits, 7));
+        }
+    }
+
+    @Test
+    void stepsInTurnStopAtTheFirstFailure() {
+        var boom = new IllegalStateException("boom");
+        int[] steps = {0};
+        var done =
+                SemaphoreBenchmark.inTurn(
+                        5,
+                        i -> {
+                            steps[0]++;
+                            return i == 2
+                                    ? CompletableFuture.failedFuture(boom)
+                                    : CompletableFuture.completedFuture(i);
+                        });
+        assertEquals(3, steps[0]);
+        var thrown = assertThrows(CompletionException.class, done::join);
+        assertSame(boom, thrown.getCause());
     }
 
     @Test
