@@ -187,6 +187,12 @@ class SideBySideTest {
         assertTrue(table.contains("| raw kotlinx | 1.00 s | 1.00× |"), table);
         assertTrue(document.contains(table) && document.contains("Load average"), document);
         assertFalse(document.contains("!["), "no chart is written with --no-write");
+        assertFalse(document.contains("Only some workloads ran"), document);
+        var queueOnly = Options.parse("--workloads", "queue,round_trips", "--no-write");
+        assertTrue(
+                Report.document(queueOnly, results, "")
+                        .contains("Only some workloads ran (`--workloads round_trips,queue`)."),
+                "a report of some workloads names them");
     }
 
     @Test
