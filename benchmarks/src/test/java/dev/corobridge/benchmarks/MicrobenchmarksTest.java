@@ -54,6 +54,19 @@ class MicrobenchmarksTest {
 
     @Test
     @Timeout(30)
+    void queuesHandOverEveryItem() throws Exception {
+        var benchmark = new QueueBenchmark();
+        long sum = Workload.QUEUE.checksum(QueueBenchmark.ITEMS, 1);
+        assertEquals(sum, benchmark.corobridgeJavaBodies());
+        assertEquals(sum, benchmark.corobridgeFutureStyle());
+        assertEquals(sum, benchmark.kotlinxChannel());
+        if (VirtualThreads.factory().isPresent()) {
+            assertEquals(sum, benchmark.virtualThreadsArrayBlockingQueue(null));
+        }
+    }
+
+    @Test
+    @Timeout(30)
     void semaphoresCountEveryAcquisition() throws Exception {
         var benchmark = new SemaphoreBenchmark();
         long acquisitions = SemaphoreBenchmark.ACQUISITIONS;
