@@ -431,4 +431,19 @@ class TaskTest {
                     slow.cancel(false);
                 });
     }
+
+    @Test
+    void whenCompleteSeesASuccessWithANullFailure() throws Exception {
+        var seen = new java.util.ArrayList<String>();
+        int value =
+                Async.run(
+                        () ->
+                                Async.await(
+                                        Async.launch(() -> 7)
+                                                .whenComplete(
+                                                        (v, failure) ->
+                                                                seen.add(v + " " + failure))));
+        assertEquals(7, value);
+        assertEquals(List.of("7 null"), seen);
+    }
 }

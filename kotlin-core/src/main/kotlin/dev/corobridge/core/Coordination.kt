@@ -683,8 +683,15 @@ public class ConditionCore(public val lock: LockCore) {
                 }
             } finally {
                 // The lock is taken back even if the wait was cancelled, before the caller sees
-                // the cancellation; a cancellation meanwhile only delays it (asyncio retries).
-                withContext(NonCancellable) { lock.acquire() }
+                // the cancellation. asyncio's loop: a cancellation while waiting for it gives up
+                // that place in line (a free lock goes to whoever asks first) and waits again at
+                // its end, without letting itself be cancelled a second time.
+                try {
+                    lock.acquire()
+                } catch (e: CancellationException) {
+                    withContext(NonCancellable) { lock.acquire() }
+                    throw e
+                }
             }
         } catch (e: Throwable) {
             // A signal this waiter took with it goes to the next one.

@@ -275,9 +275,11 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
 
     private fun seeing(action: BiConsumer<in T, in Throwable>): BiConsumer<in T, in Throwable> {
         Objects.requireNonNull(action, "action")
-        return BiConsumer<T, Throwable> { value, failure ->
+        // The JDK passes a null failure on success: a non-null parameter here would throw.
+        @Suppress("UNCHECKED_CAST") val nullable = action as BiConsumer<in T, in Throwable?>
+        return BiConsumer<T, Throwable?> { value, failure ->
             if (failure != null) failureSeen = true
-            action.accept(value, failure)
+            nullable.accept(value, failure)
         }
     }
 
