@@ -53,7 +53,7 @@ class SyncStressTest {
     @Test
     @Timeout(600)
     void manyRoundsOfEach() throws Exception {
-        rounds(60);
+        rounds(300);
     }
 
     private void rounds(int count) throws Exception {

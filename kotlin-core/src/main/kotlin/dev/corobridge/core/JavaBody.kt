@@ -257,13 +257,32 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
      * before), so that nothing it took is lost.
      */
     private fun awaitOperation(target: TaskFuture<*>): Boolean {
-        if (target.isSettled) return true
+        if (target.isSettled) {
+            settleWithOperation(target)
+            return true
+        }
         val registration = Waiter(this, target, true, false)
         waiter = registration
         registration.register(target)
         // A cancellation that came before `waiter` was set saw nothing to interrupt.
         if (cancellationPending()) interruptAwait()
         return false
+    }
+
+    /**
+     * The body's pending cancellation, once the operation it awaited has ended: if the operation
+     * took it (ended cancelled), that is the body's too; if it failed otherwise (its deadline came
+     * first) it took nothing, and the cancellation is thrown now (asyncio's cancel count lets it
+     * through an expired timeout); if it succeeded, its value comes first and the cancellation is
+     * due at the next await.
+     */
+    private fun settleWithOperation(target: TaskFuture<*>) {
+        if (!cancellationPending()) return
+        if (target.isCancelled) takeCancellation()
+        else if (target.isCompletedExceptionally) {
+            target.markRetrieved()
+            deliverCancellation()
+        }
     }
 
     /**
@@ -404,15 +423,16 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
         if (!registration.cancellable || !cancellationPending()) return
         val target = registration.target
         if (((target as? TaskFuture<*>)?.coroutine)?.takesAwaitersCancellation == true) {
-            // An operation done already keeps its outcome: the cancellation is due at the next
-            // await (see awaitOperation).
-            if (target.isOperation && target.isDone) return
+            // An operation is part of this task: it is asked to stop, and the cancellation stays
+            // pending until the body sees how it ended (settleWithOperation).
+            if (target.outcomeComesFirst()) {
+                if (!target.isDone) target.cancelWork()
+                return
+            }
             // asyncio cancels what the task awaits and waits for it: the body sees its outcome.
             takeCancellation()
             forwardedTo = target
-            // A block or an operation is part of this task: its outcome is what it ends with.
-            if (target.isOperation || (target.coroutine as? JavaBody<*>)?.partOfItsCaller == true)
-                target.cancelWork()
+            if ((target.coroutine as? JavaBody<*>)?.partOfItsCaller == true) target.cancelWork()
             else target.cancel(false)
             return
         }
@@ -458,12 +478,7 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
         // An operation's outcome comes first: what it took must reach the body (awaitOperation).
         val awaited = awaited
         if (awaited.outcomeComesFirst()) {
-            // Given this body's cancellation, it ended otherwise all the same (it took what it
-            // waited for, its deadline came first): the cancellation is due at the next await.
-            if (awaited === forwardedTo) {
-                forwardedTo = null
-                if (!awaited!!.isCancelled) requested = requested ?: ownCancellation()
-            }
+            if (awaitedCancellable) settleWithOperation(awaited as TaskFuture<*>)
         } else if (awaitedCancellable && cancellationDue(awaited)) deliverCancellation()
         handBodyTheTurn()
     }
