@@ -106,6 +106,9 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
      */
     @JvmSynthetic
     internal fun retrieveOutcome(): Throwable? {
+        // kotlinx marks a coroutine complete a moment before its completion sets this future (on
+        // its fast path): a reader on another thread that saw it complete waits for that moment.
+        if (!isDone && coroutine?.isCompleted == true) while (!isDone) Thread.onSpinWait()
         markRetrieved()
         if (!isSettled || !isCancelled) return null
         val failure = cleanupFailure ?: return null
@@ -133,7 +136,7 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
      */
     @get:JvmSynthetic
     internal val isSettled: Boolean
-        get() = coroutine?.isCompleted ?: isDone
+        get() = (coroutine?.isCompleted ?: true) && isDone
 
     /**
      * Cancels the future at once (JDK contract) and the coroutine underneath, with everything it
