@@ -59,10 +59,10 @@ internal object Coordination {
      * A task that has already succeeded with [value]: a waiting operation that did not wait, and
      * how to undo it if nothing receives its value ([TaskFuture.undoOperation]).
      */
-    fun <T> done(value: T, giveBack: ((T) -> Unit)? = null): TaskFuture<T> =
+    fun <T> done(value: T, undo: (() -> Unit)? = null): TaskFuture<T> =
         DefaultTasks.newTask<T>().also {
             it.isOperation = true
-            if (giveBack != null) it.keepUndo { giveBack(value) }
+            if (undo != null) it.keepUndo(undo)
             it.settle(value)
         }
 
@@ -153,13 +153,15 @@ internal fun wake(wakeup: Wakeup?) {
 @InternalCorobridgeApi
 public class LockCore {
     private var locked = false
+    /** The undo of an acquire that did not wait, one for all of them (see Coordination.done). */
+    private val releaseUnused = { release() }
     private val waiters = ArrayDeque<Wakeup>()
 
     public fun locked(): Boolean = synchronized(this) { locked }
 
     /** A started task that completes once the lock is held by the caller. */
     public fun acquireTask(): TaskFuture<Void?> {
-        if (synchronized(this) { takeIfFree() }) return Coordination.done(null) { release() }
+        if (synchronized(this) { takeIfFree() }) return Coordination.done(null, releaseUnused)
         return Coordination.waiting({ release() }) {
             acquire()
             null
@@ -227,6 +229,8 @@ public class LockCore {
 @InternalCorobridgeApi
 public class SemaphoreCore(private var value: Int, private val bound: Int = UNBOUNDED) {
     private val waiters = ArrayDeque<Wakeup>()
+    /** The undo of an acquire that did not wait, one for all of them (see Coordination.done). */
+    private val releaseUnused = { release() }
 
     /** True when an acquire would wait: no permit, or waiters still queued (FIFO). */
     public fun locked(): Boolean = synchronized(this) { lockedNow() }
@@ -237,7 +241,7 @@ public class SemaphoreCore(private var value: Int, private val bound: Int = UNBO
     public fun available(): Int = synchronized(this) { value }
 
     public fun acquireTask(): TaskFuture<Void?> {
-        if (synchronized(this) { takeIfFree() }) return Coordination.done(null) { release() }
+        if (synchronized(this) { takeIfFree() }) return Coordination.done(null, releaseUnused)
         return Coordination.waiting({ release() }) {
             acquire()
             null
@@ -419,8 +423,8 @@ public class QueueCore<T : Any>(
 
     public fun getTask(): TaskFuture<T> {
         try {
-            poll()?.let {
-                return Coordination.done(it, ::giveBack)
+            poll()?.let { item ->
+                return Coordination.done(item) { giveBack(item) }
             }
         } catch (e: RuntimeException) {
             return Coordination.failed(e)

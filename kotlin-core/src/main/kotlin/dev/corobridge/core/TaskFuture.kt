@@ -35,7 +35,7 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
     /**
      * A coordination primitive's operation (an acquire, a get) or a `waitFor`: asyncio runs it
      * inside the awaiting task, so a cancellation pending when a body awaits it is passed to it,
-     * and one that finds it done waits for the body's next await (see JavaBody.settleYield).
+     * and one that finds it done waits for the body's next await (see JavaBody.awaitOperation).
      */
     @get:JvmSynthetic @set:JvmSynthetic internal var isOperation: Boolean = false
 
