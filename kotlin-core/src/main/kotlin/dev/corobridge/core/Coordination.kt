@@ -62,7 +62,7 @@ internal object Coordination {
     fun <T> done(value: T, undo: (() -> Unit)? = null): TaskFuture<T> =
         DefaultTasks.newTask<T>().also {
             it.isOperation = true
-            if (undo != null) it.keepUndo(undo)
+            if (undo != null) it.keepUndoBeforePublishing(undo)
             it.settle(value)
         }
 
@@ -317,14 +317,20 @@ public class EventCore {
     public fun isSet(): Boolean = synchronized(this) { value }
 
     public fun set() {
-        val woken =
-            synchronized(this) {
-                if (value) return
-                value = true
-                waiters.filter { !it.done }.map { it.setResult() }
-            }
-        woken.forEach(::wake)
+        setHolding().forEach(::wake)
     }
+
+    /**
+     * [set] for a caller that holds a monitor of its own (a queue keeps this event in step with its
+     * count under its monitor): returns the waiters to [wake] once that monitor is released.
+     */
+    @JvmSynthetic
+    internal fun setHolding(): List<Wakeup> =
+        synchronized(this) {
+            if (value) return emptyList()
+            value = true
+            waiters.filter { !it.done }.map { it.setResult() }
+        }
 
     public fun clear() {
         synchronized(this) { value = false }
@@ -387,8 +393,8 @@ public class QueueCore<T : Any>(
                 if (isShutDown) throw shutDown.get()
                 if (fullNow()) return false
                 storage.add(item)
-                unfinished++
-                finished.clear()
+                // Only the first unfinished item clears `finished`: a monitor less per put.
+                if (unfinished++ == 0) finished.clear()
                 wakeUpNext(getters)
             }
         wake(getter)
@@ -434,30 +440,30 @@ public class QueueCore<T : Any>(
 
     /** Undoes a put whose task was cancelled once it had put [item], unless a get took it. */
     private fun takeBack(item: T) {
-        val (putter, allDone) =
+        val (putter, joiners) =
             synchronized(this) {
                 if (!storage.removeItem(item)) return
                 unfinished--
-                wakeUpNext(putters) to (unfinished == 0)
+                wakeUpNext(putters) to finishedIfNoneLeft()
             }
-        if (allDone) finished.set()
+        joiners.forEach(::wake)
         wake(putter)
     }
 
     /** Undoes a get whose task was cancelled once it had taken [item]: it leaves next again. */
     private fun giveBack(item: T) {
-        val (getter, allDone) =
+        val (getter, joiners) =
             synchronized(this) {
                 if (droppedItems) {
                     // An immediate shutdown dropped the others and counted them done: this too.
                     unfinished--
-                    null to (unfinished == 0)
+                    null to finishedIfNoneLeft()
                 } else {
                     storage.restore(item)
-                    wakeUpNext(getters) to false
+                    wakeUpNext(getters) to emptyList()
                 }
             }
-        if (allDone) finished.set()
+        joiners.forEach(::wake)
         wake(getter)
     }
 
@@ -511,15 +517,15 @@ public class QueueCore<T : Any>(
 
     /** asyncio's `task_done`: one item taken from the queue has been dealt with. */
     public fun taskDone() {
-        val done =
+        val joiners =
             synchronized(this) {
                 check(unfinished > 0) {
                     "taskDone() was called more often than items were put in the queue"
                 }
                 unfinished--
-                unfinished == 0
+                finishedIfNoneLeft()
             }
-        if (done) finished.set()
+        joiners.forEach(::wake)
     }
 
     public fun joinTask(): TaskFuture<Void?> {
@@ -540,30 +546,32 @@ public class QueueCore<T : Any>(
      * see it.
      */
     public fun shutdown(immediate: Boolean) {
-        val (woken, allDone) =
+        val woken =
             synchronized(this) {
                 isShutDown = true
-                var allDone = false
+                val woken = ArrayList<Wakeup>()
                 if (immediate) {
                     droppedItems = true
                     while (storage.size != 0) {
                         storage.remove()
                         if (unfinished > 0) unfinished--
                     }
-                    allDone = unfinished == 0
+                    woken.addAll(finishedIfNoneLeft())
                 }
-                val woken = ArrayList<Wakeup>()
                 for (line in listOf(getters, putters)) {
                     while (line.isNotEmpty()) {
                         val waiter = line.removeFirst()
                         if (!waiter.done) woken.add(waiter.setResult())
                     }
                 }
-                woken to allDone
+                woken
             }
-        if (allDone) finished.set()
         woken.forEach(::wake)
     }
+
+    /** Sets `finished` if no item is unfinished; holding the monitor, so it agrees with the count. */
+    private fun finishedIfNoneLeft(): List<Wakeup> =
+        if (unfinished == 0) finished.setHolding() else emptyList()
 
     /** asyncio's `_wakeup_next`: the first waiter in [line] not done yet is woken and leaves it. */
     private fun wakeUpNext(line: ArrayDeque<Wakeup>): Wakeup? {

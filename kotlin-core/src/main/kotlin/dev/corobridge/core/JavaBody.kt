@@ -589,6 +589,10 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
             yieldTurn()
         } finally {
             RUNNING.remove(thread)
+            // A pooled thread runs other bodies later: this one must no longer match it (current),
+            // nor be kept from the collector by the hint.
+            bodyThread = null
+            forgetRecent(this)
         }
     }
 
@@ -735,15 +739,34 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
         // 140 bytes per suspended task; an entry here is about 40.
         private val RUNNING = ConcurrentHashMap<Thread, JavaBody<*>>()
 
+        /**
+         * The body [current] found last, on whichever thread: a body awaits many times in a row,
+         * and a field read is cheaper than the map (a fifth of a queue hand-off's time). A plain
+         * field: a stale or torn-over value only costs the map look-up, as [bodyOf] checks it.
+         */
+        private var recent: JavaBody<*>? = null
+
+        private fun forgetRecent(body: JavaBody<*>) {
+            if (recent === body) recent = null
+        }
+
         /** The Java body running on this thread, or null outside task bodies. */
-        fun current(): JavaBody<*>? = RUNNING[Thread.currentThread()]?.takeIf { it.turn == BODY }
+        fun current(): JavaBody<*>? = bodyOf(Thread.currentThread())?.takeIf { it.turn == BODY }
+
+        // A body's thread is set and cleared only by that thread, so a match is never stale.
+        @PublishedApi
+        internal fun bodyOf(thread: Thread): JavaBody<*>? {
+            val recent = recent
+            if (recent != null && recent.bodyThread === thread) return recent
+            return RUNNING[thread]?.also { this.recent = it }
+        }
 
         /**
          * For a body thread: the loop it runs while holding the permit between two turns of its
          * body, else null ([current] is null meanwhile). For any other thread: [otherwise].
          */
         inline fun loopRunHere(otherwise: () -> LoopDispatcher?): LoopDispatcher? {
-            val body = RUNNING[Thread.currentThread()] ?: return otherwise()
+            val body = bodyOf(Thread.currentThread()) ?: return otherwise()
             return if (body.turn == BODY) null else body.loop
         }
     }

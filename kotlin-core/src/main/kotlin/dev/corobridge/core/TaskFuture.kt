@@ -47,6 +47,12 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
         synchronized(this) { this.undo = undo }
     }
 
+    /** [keepUndo] for a task no other thread can see yet: no monitor needed. */
+    @JvmSynthetic
+    internal fun keepUndoBeforePublishing(undo: () -> Unit) {
+        this.undo = undo
+    }
+
     /**
      * Undoes a succeeded operation whose value did not reach anyone (what awaited it ended with a
      * timeout or a cancellation instead); once at most.
@@ -109,6 +115,9 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
         // kotlinx marks a coroutine complete a moment before its completion sets this future (on
         // its fast path): a reader on another thread that saw it complete waits for that moment.
         if (!isDone && coroutine?.isCompleted == true) while (!isDone) Thread.onSpinWait()
+        // A task that succeeded has no failure to report: no need to mark it (a volatile write
+        // per await on the hot paths).
+        if (isDone && !isCompletedExceptionally) return null
         markRetrieved()
         if (!isSettled || !isCancelled) return null
         val failure = cleanupFailure ?: return null
