@@ -18,13 +18,11 @@ import dev.corobridge.differential.Program.Try;
 import dev.corobridge.testing.Reports;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
  * Programs on which {@link DifferentialTest} found corobridge and asyncio to differ, shrunk and
- * kept as they are: each must leave the same trail under both. One still differing is disabled,
- * with the difference as the reason, until the engine is fixed.
+ * kept as they are: each must leave the same trail under both.
  */
 class DifferentialRegressionTest {
 
@@ -103,10 +101,9 @@ class DifferentialRegressionTest {
     }
 
     /**
-     * Two task-group children take a lock in turn, wait for an event, and fail one turn apart; the
-     * group's failure reaches the main task's gather one turn later on corobridge than on asyncio.
-     * Found by the primitive programs (seed 20261202745), shrunk by hand; without the lock, or
-     * without the event, both agree.
+     * Two task-group children take a lock in turn, wait for an event, and fail with another task's
+     * turn between them; the group's failure must reach the main task's gather in asyncio's turn.
+     * Found by the primitive programs (seed 20261202745), shrunk by hand.
      *
      * <pre>
      * async def f0():
@@ -135,14 +132,11 @@ class DifferentialRegressionTest {
      * </pre>
      *
      * asyncio (3.13): ... f2.s0 c1.1 f2.s0 c1.2 c1.3 c2.0 <b>f0.2=[Group[Boom(f2.15),
-     * Boom(f2.15)]]</b> c2.1 c2.2; corobridge: ... c1.2 c1.3 c2.0 c2.1 <b>f0.2=[...]</b> c2.2.
+     * Boom(f2.15)]]</b> c2.1 c2.2. (corobridge once gave ... c1.2 c1.3 c2.0 c2.1 <b>f0.2=[...]</b>
+     * c2.2: the group ended in the callback of its last child, not in the wake-up that the first
+     * failure's cancel of the waiting task queues before it.)
      */
     @Test
-    @Disabled(
-            "mismatch: two TaskGroup children that took a lock in turn and then waited for an"
-                    + " event fail one turn apart; corobridge's gather of the group's task"
-                    + " completes one turn later than asyncio's (observed by a task that logs"
-                    + " every turn)")
     void aGroupWhoseChildrenWaitedForALockAndAnEventFailsInAsyncioTurns(Reports reports)
             throws Exception {
         List<Statement> setter = new ArrayList<>();

@@ -569,7 +569,9 @@ public class QueueCore<T : Any>(
         woken.forEach(::wake)
     }
 
-    /** Sets `finished` if no item is unfinished; holding the monitor, so it agrees with the count. */
+    /**
+     * Sets `finished` if no item is unfinished; holding the monitor, so it agrees with the count.
+     */
     private fun finishedIfNoneLeft(): List<Wakeup> =
         if (unfinished == 0) finished.setHolding() else emptyList()
 

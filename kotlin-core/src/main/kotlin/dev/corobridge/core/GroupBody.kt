@@ -31,6 +31,11 @@ internal class GroupBody<T>(
     private var cancelledWhileWaiting = false
     private var cancelledItsBody = false
     private var waitedForChildren = false
+    /**
+     * asyncio's wake-up of the task waiting in `__aexit__` after it was cancelled is queued: the
+     * group ends in it, not in the callback of the child that ends last.
+     */
+    private var wakeUpQueued = false
     @Volatile private var childrenContext: CoroutineContext? = null
     @Volatile private var childrenJob: CompletableJob? = null
 
@@ -98,6 +103,7 @@ internal class GroupBody<T>(
     private fun childEnded(child: TaskFuture<*>) {
         val failure = failureOf(child)
         var abort = false
+        var wakeUp = false
         val groupDone: Boolean
         synchronized(lock) {
             running.remove(child)
@@ -106,9 +112,13 @@ internal class GroupBody<T>(
                 if (!aborting) {
                     aborting = true
                     abort = true
+                    // asyncio cancels the task, which is waiting for the children if its body
+                    // has ended: that wakes it one turn later.
+                    wakeUp = bodyHasEnded && !wakeUpQueued
+                    if (wakeUp) wakeUpQueued = true
                 }
             }
-            groupDone = bodyHasEnded && running.isEmpty()
+            groupDone = bodyHasEnded && running.isEmpty() && !wakeUpQueued
         }
         if (abort) {
             cancelRunning()
@@ -119,7 +129,31 @@ internal class GroupBody<T>(
                 )
             )
         }
+        if (wakeUp) step { wokenWhileWaiting(cancelledFromOutside = false) }
         if (groupDone) end(inCallersTurn = false)
+    }
+
+    /**
+     * asyncio's task, cancelled while it waits for the children in `__aexit__`, wakes up: a
+     * cancellation from outside aborts the group now; with no child left, the group ends and the
+     * task goes on in this turn, else it waits again for the last child.
+     */
+    private fun wokenWhileWaiting(cancelledFromOutside: Boolean) {
+        var abort = false
+        val groupDone: Boolean
+        synchronized(lock) {
+            wakeUpQueued = false
+            if (cancelledFromOutside) {
+                cancelledWhileWaiting = true
+                if (!aborting) {
+                    aborting = true
+                    abort = true
+                }
+            }
+            groupDone = running.isEmpty()
+        }
+        if (abort) cancelRunning()
+        if (groupDone) end(inCallersTurn = true)
     }
 
     /**
@@ -159,19 +193,13 @@ internal class GroupBody<T>(
         if (cause !is CancellationException) return
         // Cancelled while it waits for its children after its body: asyncio's wake-up of the
         // waiting task, one turn later, aborts the group.
-        val waiting = synchronized(lock) { bodyHasEnded && running.isNotEmpty() }
-        if (!waiting) return
-        step {
-            var abort = false
+        val wakeUp =
             synchronized(lock) {
-                cancelledWhileWaiting = true
-                if (!aborting) {
-                    aborting = true
-                    abort = true
+                (bodyHasEnded && running.isNotEmpty() && !wakeUpQueued).also {
+                    if (it) wakeUpQueued = true
                 }
             }
-            if (abort) cancelRunning()
-        }
+        if (wakeUp) step { wokenWhileWaiting(cancelledFromOutside = true) }
     }
 
     // A group that waited for its children took a cancellation that came meanwhile (asyncio's
