@@ -5,8 +5,10 @@
 module dev.corobridge {
     requires transitive dev.corobridge.core;
     requires static transitive org.jspecify;
+    requires transitive java.net.http;
 
     exports dev.corobridge;
+    exports dev.corobridge.io;
     exports dev.corobridge.stream;
     exports dev.corobridge.sync;
 }

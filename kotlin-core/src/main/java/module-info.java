@@ -5,6 +5,7 @@
 module dev.corobridge.core {
     requires transitive kotlin.stdlib;
     requires transitive kotlinx.coroutines.core;
+    requires transitive java.net.http;
 
     exports dev.corobridge.core to
             dev.corobridge;

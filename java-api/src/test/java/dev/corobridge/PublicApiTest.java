@@ -84,15 +84,36 @@ class PublicApiTest {
 
     private static List<Class<?>> exportedTypes() throws IOException, URISyntaxException {
         var types = new ArrayList<Class<?>>();
-        types.addAll(typesIn(Async.class, "dev.corobridge"));
-        types.addAll(typesIn(Async.class, "dev.corobridge.stream"));
-        types.addAll(typesIn(Async.class, "dev.corobridge.sync"));
-        types.addAll(typesIn(dev.corobridge.kotlin.InteropKt.class, "dev.corobridge.kotlin"));
+        // Read from the module descriptors: a package exported later is in the dump at once.
+        for (Class<?> anchor : List.of(Async.class, dev.corobridge.kotlin.InteropKt.class)) {
+            for (String exported : exportedPackages(anchor))
+                types.addAll(typesIn(anchor, exported));
+        }
         return types.stream()
                 .filter(type -> Modifier.isPublic(type.getModifiers()))
                 .filter(type -> !type.isSynthetic())
                 .sorted((a, b) -> a.getName().compareTo(b.getName()))
                 .toList();
+    }
+
+    /** The packages the module of {@code anchor} exports to everyone. */
+    private static List<String> exportedPackages(Class<?> anchor)
+            throws IOException, URISyntaxException {
+        Path location = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (Files.isDirectory(location)) return exportedPackages(location);
+        try (var jar = java.nio.file.FileSystems.newFileSystem(location)) {
+            return exportedPackages(jar.getPath("/"));
+        }
+    }
+
+    private static List<String> exportedPackages(Path root) throws IOException {
+        try (var in = Files.newInputStream(root.resolve("module-info.class"))) {
+            return java.lang.module.ModuleDescriptor.read(in).exports().stream()
+                    .filter(export -> !export.isQualified())
+                    .map(java.lang.module.ModuleDescriptor.Exports::source)
+                    .sorted()
+                    .toList();
+        }
     }
 
     private static List<Class<?>> typesIn(Class<?> anchor, String packageName)
