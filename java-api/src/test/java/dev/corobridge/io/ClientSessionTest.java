@@ -9,6 +9,7 @@ import dev.corobridge.Task;
 import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpTimeoutException;
@@ -209,6 +210,25 @@ class ClientSessionTest {
                                         }));
         assertTrue(
                 failure.getMessage().contains("GET " + uri + ": connection refused"),
+                failure.getMessage());
+    }
+
+    @Test
+    void anUnknownHostNamesTheRequest() {
+        String uri = "http://no-such-host.invalid/page"; // .invalid never resolves (RFC 2606)
+        var failure =
+                assertThrows(
+                        UnknownHostException.class,
+                        () ->
+                                Async.run(
+                                        () -> {
+                                            try (var session = ClientSession.create()) {
+                                                return session.get(uri).await();
+                                            }
+                                        }));
+        assertTrue(
+                failure.getMessage()
+                        .contains("GET " + uri + ": unknown host 'no-such-host.invalid'"),
                 failure.getMessage());
     }
 
