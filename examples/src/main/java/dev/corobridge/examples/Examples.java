@@ -39,6 +39,8 @@ public final class Examples {
                     new Example("RateLimitedDownloads", RateLimitedDownloads::main),
                     new Example("WorkerPool", WorkerPool::main),
                     new Example("ResultsAsTheyArrive", ResultsAsTheyArrive::main),
+                    new Example("FetchingPages", FetchingPages::main),
+                    new Example("SmallService", SmallService::main),
                     new Example("KotlinFromJava", KotlinFromJava::main));
 
     /** Exit code for a command line that names no known example. */

@@ -22,6 +22,8 @@ class ExamplesTest {
                     "RateLimitedDownloads",
                     "WorkerPool",
                     "ResultsAsTheyArrive",
+                    "FetchingPages",
+                    "SmallService",
                     "KotlinFromJava");
 
     @Test
@@ -50,6 +52,8 @@ class ExamplesTest {
                         RateLimitedDownloadsTest.OUTPUT,
                         WorkerPoolTest.OUTPUT,
                         ResultsAsTheyArriveTest.OUTPUT,
+                        FetchingPagesTest.OUTPUT,
+                        SmallServiceTest.OUTPUT,
                         KotlinFromJavaTest.OUTPUT);
         for (int i = 0; i < NAMES.size(); i++) {
             expected.add("== " + NAMES.get(i) + " ==");
