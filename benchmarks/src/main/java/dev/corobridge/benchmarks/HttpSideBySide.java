@@ -1,0 +1,471 @@
+package dev.corobridge.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The HTTP rows, ratios in one run, the same local servers for all: {@code --requests} GETs (20k)
+ * with at most {@code --in-flight} (256) at once against nginx on loopback, one fresh process per
+ * client and run; and {@code wrk} against each server ({@code --wrk-seconds} after a warm-up of
+ * half as long, {@code --wrk-connections} connections, two threads). Writes {@code
+ * docs/benchmarks-http.md} unless {@code --no-write}.
+ *
+ * <pre>
+ * mvn -q -B -pl benchmarks -am compile exec:java -Dbenchmarks.main=dev.corobridge.benchmarks.HttpSideBySide
+ * </pre>
+ *
+ * Needs {@code nginx}, {@code wrk} and {@code python3-aiohttp} for {@code /usr/bin/python3} (Debian
+ * packages); a row whose tool is missing is left out, and the report says so.
+ */
+public final class HttpSideBySide {
+    private static final String PYTHON = "/usr/bin/python3";
+    private static final String NGINX_BODY = "hello from nginx\n";
+
+    private HttpSideBySide() {}
+
+    record Options(
+            int requests,
+            int inFlight,
+            int runs,
+            int wrkSeconds,
+            int wrkConnections,
+            @Nullable Path out) {
+        static Options parse(String[] args) {
+            int requests = 20_000, inFlight = 256, runs = 3, seconds = 5, connections = 64;
+            Path out = Path.of("docs", "benchmarks-http.md");
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--requests" -> requests = Integer.parseInt(args[++i]);
+                    case "--in-flight" -> inFlight = Integer.parseInt(args[++i]);
+                    case "--runs" -> runs = Integer.parseInt(args[++i]);
+                    case "--wrk-seconds" -> seconds = Integer.parseInt(args[++i]);
+                    case "--wrk-connections" -> connections = Integer.parseInt(args[++i]);
+                    case "--out" -> out = Path.of(args[++i]);
+                    case "--no-write" -> out = null;
+                    default ->
+                            throw new IllegalArgumentException(
+                                    "usage: HttpSideBySide [--requests N] [--in-flight K] [--runs R] [--wrk-seconds S]"
+                                            + " [--wrk-connections C] [--out FILE | --no-write]; unknown: "
+                                            + args[i]);
+                }
+            }
+            return new Options(requests, inFlight, runs, seconds, connections, out);
+        }
+    }
+
+    record WrkResult(double requestsPerSecond, String p50, String p99, long errors) {}
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        String loadAtStart = SideBySide.loadAverage();
+        List<String> notes = new ArrayList<>();
+        boolean aiohttp = hasAiohttp();
+        if (!aiohttp)
+            notes.add(
+                    "aiohttp rows left out: "
+                            + PYTHON
+                            + " has no aiohttp (Debian: python3-aiohttp)");
+        Path script = extractScript();
+
+        Map<HttpWorkloads.Client, List<Measurement>> clients =
+                new EnumMap<>(HttpWorkloads.Client.class);
+        Path nginxDir = Files.createTempDirectory("corobridge-nginx");
+        Process nginx = startNginx(nginxDir, notes);
+        if (nginx != null) {
+            try {
+                String url = "http://127.0.0.1:" + nginxPort(nginxDir) + "/hello";
+                for (int run = 1; run <= options.runs(); run++) {
+                    for (HttpWorkloads.Client client : HttpWorkloads.Client.values()) {
+                        if (client == HttpWorkloads.Client.AIOHTTP && !aiohttp) continue;
+                        if (client == HttpWorkloads.Client.VIRTUAL_THREADS
+                                && VirtualThreads.factory().isEmpty()) continue;
+                        Measurement measured = runClient(client, url, options, script);
+                        System.err.printf(
+                                "client %-20s run %d: %.0f ms%n",
+                                client, run, measured.wallNanos() / 1e6);
+                        clients.computeIfAbsent(client, c -> new ArrayList<>()).add(measured);
+                    }
+                }
+            } finally {
+                nginx.destroy();
+                nginx.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+
+        Map<HttpWorkloads.Server, WrkResult> servers = new EnumMap<>(HttpWorkloads.Server.class);
+        if (which("wrk") == null) {
+            notes.add("server rows left out: no wrk (Debian: wrk)");
+        } else {
+            for (HttpWorkloads.Server server : HttpWorkloads.Server.values()) {
+                if (server == HttpWorkloads.Server.AIOHTTP && !aiohttp) continue;
+                if (server == HttpWorkloads.Server.JDK_VIRTUAL_THREADS
+                        && VirtualThreads.factory().isEmpty()) {
+                    notes.add("the JDK server row needs virtual threads (JDK 21+)");
+                    continue;
+                }
+                WrkResult result = loadServer(server, options, script);
+                System.err.printf(
+                        "server %-20s %.0f requests/s%n", server, result.requestsPerSecond());
+                servers.put(server, result);
+            }
+        }
+        String report =
+                report(options, clients, servers, notes, loadAtStart, SideBySide.loadAverage());
+        System.out.println(report);
+        if (options.out() != null) {
+            Files.writeString(options.out(), report);
+            System.err.println("wrote " + options.out().toAbsolutePath());
+        }
+    }
+
+    // --- clients
+
+    private static Measurement runClient(
+            HttpWorkloads.Client client, String url, Options options, Path script)
+            throws Exception {
+        List<String> args =
+                List.of(
+                        url,
+                        Integer.toString(options.requests()),
+                        Integer.toString(options.inFlight()));
+        List<String> command;
+        if (client == HttpWorkloads.Client.AIOHTTP) {
+            command = new ArrayList<>(List.of(PYTHON, script.toString(), "client"));
+            command.addAll(args);
+        } else {
+            List<String> childArgs = new ArrayList<>(List.of("client", client.name()));
+            childArgs.addAll(args);
+            command = ChildJvm.command(List.of(), HttpChild.class.getName(), childArgs);
+        }
+        Process process =
+                new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Measurement result = null;
+        long checksum = -1;
+        try (var out =
+                new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                if (line.startsWith("CHECKSUM "))
+                    checksum = Long.parseLong(line.substring(9).trim());
+                if (line.startsWith(Measurement.PREFIX)) result = Measurement.parse(line);
+            }
+        }
+        int status = process.waitFor();
+        long expected = (long) options.requests() * NGINX_BODY.length();
+        if (status != 0 || result == null || checksum != expected) {
+            throw new IllegalStateException(
+                    client
+                            + ": exit "
+                            + status
+                            + ", checksum "
+                            + checksum
+                            + " (expected "
+                            + expected
+                            + ")");
+        }
+        return result;
+    }
+
+    private static @Nullable Process startNginx(Path dir, List<String> notes)
+            throws IOException, InterruptedException {
+        String nginx = which("nginx");
+        if (nginx == null) {
+            notes.add("client rows left out: no nginx (Debian: nginx-light)");
+            return null;
+        }
+        int port;
+        try (var free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Files.createDirectories(dir.resolve("logs"));
+        Files.writeString(dir.resolve("port"), Integer.toString(port));
+        Files.writeString(
+                dir.resolve("nginx.conf"),
+                """
+                worker_processes 1;
+                daemon off;
+                pid %1$s/nginx.pid;
+                error_log stderr error;
+                events { worker_connections 4096; }
+                http {
+                    access_log off;
+                    keepalive_requests 1000000;
+                    client_body_temp_path %1$s;
+                    proxy_temp_path %1$s;
+                    fastcgi_temp_path %1$s;
+                    uwsgi_temp_path %1$s;
+                    scgi_temp_path %1$s;
+                    server {
+                        listen 127.0.0.1:%2$d backlog=4096;
+                        location / { default_type text/plain; return 200 "%3$s"; }
+                    }
+                }
+                """
+                        .formatted(dir, port, NGINX_BODY.replace("\n", "\\n")));
+        Process process =
+                new ProcessBuilder(
+                                nginx,
+                                "-p",
+                                dir.toString(),
+                                "-c",
+                                dir.resolve("nginx.conf").toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("logs/out.txt").toFile())
+                        .start();
+        for (int i = 0; i < 100; i++) {
+            try (var probe = new java.net.Socket("127.0.0.1", port)) {
+                probe.shutdownOutput(); // it listens: nginx is up
+                return process;
+            } catch (IOException notYet) {
+                if (!process.isAlive()) break;
+                Thread.sleep(50);
+            }
+        }
+        process.destroy();
+        notes.add(
+                "client rows left out: nginx did not start ("
+                        + Files.readString(dir.resolve("logs/out.txt")).strip()
+                        + ")");
+        return null;
+    }
+
+    private static int nginxPort(Path dir) throws IOException {
+        return Integer.parseInt(Files.readString(dir.resolve("port")));
+    }
+
+    // --- servers
+
+    private static WrkResult loadServer(HttpWorkloads.Server server, Options options, Path script)
+            throws Exception {
+        List<String> command =
+                server == HttpWorkloads.Server.AIOHTTP
+                        ? List.of(PYTHON, script.toString(), "server")
+                        : ChildJvm.command(
+                                List.of(),
+                                HttpChild.class.getName(),
+                                List.of("server", server.name()));
+        Process process =
+                new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            var out =
+                    new BufferedReader(
+                            new InputStreamReader(
+                                    process.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            if (line == null || !line.startsWith("PORT ")) {
+                throw new IllegalStateException(server + " did not start: " + line);
+            }
+            String url = "http://127.0.0.1:" + line.substring(5).trim() + "/hello";
+            wrk(
+                    url,
+                    options,
+                    Math.max(1, options.wrkSeconds() / 2)); // warm-up: the JIT, connections
+            return wrk(url, options, options.wrkSeconds());
+        } finally {
+            process.getOutputStream().close(); // end of stdin: the server stops
+            if (!process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly();
+        }
+    }
+
+    private static WrkResult wrk(String url, Options options, int seconds) throws Exception {
+        Process wrk =
+                new ProcessBuilder(
+                                "wrk",
+                                "-t2",
+                                "-c" + options.wrkConnections(),
+                                "-d" + seconds + "s",
+                                "--latency",
+                                url)
+                        .redirectErrorStream(true)
+                        .start();
+        String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (wrk.waitFor() != 0) throw new IllegalStateException("wrk failed: " + output);
+        double rate = Double.parseDouble(find(output, "Requests/sec:\\s+([0-9.]+)"));
+        String p50 = find(output, "\\s50%\\s+(\\S+)");
+        String p99 = find(output, "\\s99%\\s+(\\S+)");
+        Matcher errors = Pattern.compile("Non-2xx or 3xx responses: (\\d+)").matcher(output);
+        long failed = errors.find() ? Long.parseLong(errors.group(1)) : 0;
+        Matcher socket =
+                Pattern.compile(
+                                "Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)")
+                        .matcher(output);
+        if (socket.find()) {
+            for (int g = 1; g <= 4; g++) failed += Long.parseLong(socket.group(g));
+        }
+        return new WrkResult(rate, p50, p99, failed);
+    }
+
+    private static String find(String text, String regex) {
+        Matcher matcher = Pattern.compile(regex).matcher(text);
+        if (!matcher.find())
+            throw new IllegalStateException("no " + regex + " in wrk's output:\n" + text);
+        return matcher.group(1);
+    }
+
+    // --- report
+
+    static String report(
+            Options options,
+            Map<HttpWorkloads.Client, List<Measurement>> clients,
+            Map<HttpWorkloads.Server, WrkResult> servers,
+            List<String> notes,
+            String loadAtStart,
+            String loadAtEnd) {
+        var out = new StringBuilder();
+        out.append("# HTTP benchmarks\n\n");
+        out.append("Generated by `dev.corobridge.benchmarks.HttpSideBySide` on ")
+                .append(
+                        ZonedDateTime.now(ZoneOffset.UTC)
+                                .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")))
+                .append(" UTC. Every client run is a fresh process; each cell is the median of ")
+                .append(options.runs())
+                .append(" runs. Load average (1 / 5 / 15 min) at the start: ")
+                .append(loadAtStart)
+                .append("; at the end: ")
+                .append(loadAtEnd)
+                .append(" (")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(" CPUs, shared by the clients, the servers and wrk).\n\n");
+        out.append("JDK: ")
+                .append(System.getProperty("java.vm.name"))
+                .append(' ')
+                .append(System.getProperty("java.vm.version"))
+                .append(".\n\n");
+        for (String note : notes) out.append("- ").append(note).append('\n');
+        if (!notes.isEmpty()) out.append('\n');
+        if (!clients.isEmpty()) {
+            out.append(
+                    String.format(
+                            Locale.ROOT,
+                            "## %,d GETs, at most %d in flight, against nginx on loopback%n%n",
+                            options.requests(),
+                            options.inFlight()));
+            out.append(
+                    "| client | wall | × sendAsync (throughput) | requests/s | CPU | peak RSS |\n|---|---|---|---|---|---|\n");
+            double baseline =
+                    median(clients.get(HttpWorkloads.Client.SEND_ASYNC), Measurement::wallNanos);
+            for (var entry : clients.entrySet()) {
+                double wall = median(entry.getValue(), Measurement::wallNanos);
+                out.append(
+                        String.format(
+                                Locale.ROOT,
+                                "| %s | %.0f ms | %.2f× | %,.0f | %.0f ms | %.0f MiB |%n",
+                                entry.getKey().label,
+                                wall / 1e6,
+                                baseline / wall,
+                                options.requests() / (wall / 1e9),
+                                median(entry.getValue(), Measurement::cpuNanos) / 1e6,
+                                median(entry.getValue(), Measurement::peakRssBytes)
+                                        / (1024 * 1024)));
+            }
+            out.append(
+                    "\nEvery client reads every body (the sum of their lengths is checked). corobridge's "
+                            + "session has `limit(256)`; the raw client takes a `Semaphore` permit per request.\n\n");
+        }
+        if (!servers.isEmpty()) {
+            out.append(
+                    String.format(
+                            Locale.ROOT,
+                            "## `wrk -t2 -c%d -d%ds --latency` against GET /hello (after a warm-up of %ds)%n%n",
+                            options.wrkConnections(),
+                            options.wrkSeconds(),
+                            Math.max(1, options.wrkSeconds() / 2)));
+            out.append(
+                    "| server | requests/s | × JDK server | p50 | p99 | errors |\n|---|---|---|---|---|---|\n");
+            WrkResult jdk = servers.get(HttpWorkloads.Server.JDK_VIRTUAL_THREADS);
+            for (var entry : servers.entrySet()) {
+                WrkResult result = entry.getValue();
+                out.append(
+                        String.format(
+                                Locale.ROOT,
+                                "| %s | %,.0f | %s | %s | %s | %d |%n",
+                                entry.getKey().label,
+                                result.requestsPerSecond(),
+                                jdk == null
+                                        ? "–"
+                                        : String.format(
+                                                Locale.ROOT,
+                                                "%.2f×",
+                                                result.requestsPerSecond()
+                                                        / jdk.requestsPerSecond()),
+                                result.p50(),
+                                result.p99(),
+                                result.errors()));
+            }
+            out.append(
+                    "\nOne process per server, one run each: wrk's own run is long enough to average.\n\n");
+        }
+        out.append(
+                "## Rerun\n\n```\nmvn -q -B -pl benchmarks -am compile exec:java "
+                        + "-Dbenchmarks.main=dev.corobridge.benchmarks.HttpSideBySide\n```\n");
+        return out.toString();
+    }
+
+    private static double median(
+            @Nullable List<Measurement> runs,
+            java.util.function.ToDoubleFunction<Measurement> value) {
+        if (runs == null || runs.isEmpty()) return Double.NaN;
+        List<Double> values = new ArrayList<>();
+        for (Measurement run : runs) values.add(value.applyAsDouble(run));
+        Collections.sort(values);
+        int middle = values.size() / 2;
+        return values.size() % 2 == 1
+                ? values.get(middle)
+                : (values.get(middle - 1) + values.get(middle)) / 2;
+    }
+
+    // --- tools
+
+    private static @Nullable String which(String tool) {
+        for (String dir : Objects.requireNonNullElse(System.getenv("PATH"), "").split(":")) {
+            Path candidate = Path.of(dir, tool);
+            if (Files.isExecutable(candidate)) return candidate.toString();
+        }
+        for (String dir : List.of("/usr/sbin", "/sbin")) {
+            Path candidate = Path.of(dir, tool);
+            if (Files.isExecutable(candidate)) return candidate.toString();
+        }
+        return null;
+    }
+
+    private static boolean hasAiohttp() throws InterruptedException {
+        try {
+            return new ProcessBuilder(PYTHON, "-c", "import aiohttp").start().waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Path extractScript() throws IOException {
+        Path script = Files.createTempFile("http_workload", ".py");
+        script.toFile().deleteOnExit();
+        try (InputStream in = HttpSideBySide.class.getResourceAsStream("http_workload.py")) {
+            Files.copy(
+                    Objects.requireNonNull(in, "http_workload.py resource"),
+                    script,
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
+        return script;
+    }
+}
