@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * One JVM process of {@link HttpSideBySide}:
  *
  * <pre>
- * HttpChild client CLIENT URL REQUESTS IN_FLIGHT   prints CHECKSUM and the RESULT line
+ * HttpChild client CLIENT URL REQUESTS IN_FLIGHT WARM_UP   prints CHECKSUM and the RESULT line
  * HttpChild server SERVER                          prints "PORT n", serves until stdin ends
  * </pre>
  */
@@ -24,6 +24,10 @@ public final class HttpChild {
     public static void main(String[] args) throws Exception {
         if (args[0].equals("client")) {
             var client = HttpWorkloads.Client.valueOf(args[1]);
+            URI url = URI.create(args[2]);
+            int inFlight = Integer.parseInt(args[4]);
+            // Warm-up: a cold run of 20k requests is mostly the JIT compiling the HTTP client.
+            HttpWorkloads.run(client, url, Integer.parseInt(args[5]), inFlight);
             double cpuBefore = ProcessStats.cpuNanos();
             long start = System.nanoTime();
             long checksum =

@@ -46,17 +46,24 @@ public final class HttpSideBySide {
 
     record Options(
             int requests,
+            int warmUp,
             int inFlight,
             int runs,
             int wrkSeconds,
             int wrkConnections,
             @Nullable Path out) {
         static Options parse(String[] args) {
-            int requests = 20_000, inFlight = 256, runs = 3, seconds = 5, connections = 64;
+            int requests = 20_000,
+                    warmUp = 10_000,
+                    inFlight = 256,
+                    runs = 3,
+                    seconds = 5,
+                    connections = 64;
             Path out = Path.of("docs", "benchmarks-http.md");
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--requests" -> requests = Integer.parseInt(args[++i]);
+                    case "--warm-up" -> warmUp = Integer.parseInt(args[++i]);
                     case "--in-flight" -> inFlight = Integer.parseInt(args[++i]);
                     case "--runs" -> runs = Integer.parseInt(args[++i]);
                     case "--wrk-seconds" -> seconds = Integer.parseInt(args[++i]);
@@ -65,12 +72,12 @@ public final class HttpSideBySide {
                     case "--no-write" -> out = null;
                     default ->
                             throw new IllegalArgumentException(
-                                    "usage: HttpSideBySide [--requests N] [--in-flight K] [--runs R] [--wrk-seconds S]"
+                                    "usage: HttpSideBySide [--requests N] [--warm-up W] [--in-flight K] [--runs R] [--wrk-seconds S]"
                                             + " [--wrk-connections C] [--out FILE | --no-write]; unknown: "
                                             + args[i]);
                 }
             }
-            return new Options(requests, inFlight, runs, seconds, connections, out);
+            return new Options(requests, warmUp, inFlight, runs, seconds, connections, out);
         }
     }
 
@@ -380,8 +387,15 @@ public final class HttpSideBySide {
                                         / (1024 * 1024)));
             }
             out.append(
-                    "\nEvery client reads every body (the sum of their lengths is checked). corobridge's "
-                            + "session has `limit(256)`; the raw client takes a `Semaphore` permit per request.\n\n");
+                    String.format(
+                            Locale.ROOT,
+                            "%nEach process first makes %,d GETs untimed (a cold run of this size is mostly"
+                                    + " the JIT compiling the HTTP client: measured, 6-7 s of compilation in a 4-5 s"
+                                    + " run on 2 CPUs), then the timed ones. Every client reads every body (the sum of"
+                                    + " their lengths is checked). corobridge's session has `limit(%d)`; the raw"
+                                    + " client takes a `Semaphore` permit per request.%n%n",
+                            options.warmUp(),
+                            options.inFlight()));
         }
         if (!servers.isEmpty()) {
             out.append(

@@ -1,6 +1,7 @@
 """The aiohttp side of the HTTP rows (HttpSideBySide); needs python3-aiohttp.
 
-  http_workload.py client URL REQUESTS IN_FLIGHT   GETs, prints the harness's RESULT line
+  http_workload.py client URL REQUESTS IN_FLIGHT WARM_UP   GETs (after WARM_UP untimed ones),
+                                                           prints the harness's RESULT line
   http_workload.py server                          serves GET /hello on a free loopback port,
                                                    prints "PORT n", stops at EOF on stdin
 """
@@ -52,6 +53,7 @@ def main():
         asyncio.run(server())
         return
     url, requests, in_flight = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    asyncio.run(client(url, int(sys.argv[5]), in_flight))
     cpu_before = time.process_time_ns()
     start = time.perf_counter_ns()
     total = asyncio.run(client(url, requests, in_flight))

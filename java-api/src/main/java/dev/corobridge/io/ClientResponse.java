@@ -16,6 +16,7 @@ import java.nio.charset.Charset;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -55,6 +56,7 @@ public final class ClientResponse implements AsyncCloseable<RuntimeException> {
     private final long deadlineNanos;
     private final Function<Throwable, Throwable> describe;
     private final Supplier<Throwable> timedOut;
+    private final Executor executor;
 
     /** How the body was read, once it was: the error of a second read names the first. */
     private final AtomicReference<@Nullable String> bodyReadBy = new AtomicReference<>();
@@ -63,8 +65,10 @@ public final class ClientResponse implements AsyncCloseable<RuntimeException> {
             HttpResponse<Flow.Publisher<List<ByteBuffer>>> response,
             HttpPermits permits,
             long deadlineNanos,
+            Executor executor,
             Function<Throwable, Throwable> describe,
             Supplier<Throwable> timedOut) {
+        this.executor = executor;
         this.response = response;
         this.permits = permits;
         this.deadlineNanos = deadlineNanos;
@@ -110,6 +114,7 @@ public final class ClientResponse implements AsyncCloseable<RuntimeException> {
                         BodySubscribers.ofString(charset()),
                         permits,
                         deadlineNanos,
+                        executor,
                         describe,
                         timedOut));
     }
@@ -126,6 +131,7 @@ public final class ClientResponse implements AsyncCloseable<RuntimeException> {
                         BodySubscribers.ofByteArray(),
                         permits,
                         deadlineNanos,
+                        executor,
                         describe,
                         timedOut));
     }

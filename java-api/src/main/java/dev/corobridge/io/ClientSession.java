@@ -26,6 +26,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -73,6 +75,16 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ClientSession implements AsyncCloseable<RuntimeException> {
     private final HttpClient client;
+
+    /** The client's threads; the bodies are subscribed to there too, never on a loop. */
+    private final ExecutorService exchanges =
+            Executors.newCachedThreadPool(
+                    work -> {
+                        Thread thread = new Thread(work, "corobridge-http");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+
     private final @Nullable URI baseUri;
     private final Map<String, String> headers;
     private final HttpLimits limits;
@@ -87,6 +99,7 @@ public final class ClientSession implements AsyncCloseable<RuntimeException> {
         HttpClient.Builder client =
                 HttpClient.newBuilder()
                         .version(builder.version)
+                        .executor(exchanges)
                         .followRedirects(HttpClient.Redirect.NORMAL);
         if (builder.connectTimeout != null) client.connectTimeout(builder.connectTimeout);
         this.client = client.build();
@@ -195,6 +208,7 @@ public final class ClientSession implements AsyncCloseable<RuntimeException> {
                                                 response,
                                                 permits,
                                                 deadline,
+                                                exchanges,
                                                 failure -> describe(failure, complete),
                                                 () -> totalTimedOut(label)),
                                 ClientResponse::discard,
@@ -222,6 +236,7 @@ public final class ClientSession implements AsyncCloseable<RuntimeException> {
         closed = true;
         for (Task<?> task : inFlight) task.cancel(false);
         shutDownClient();
+        exchanges.shutdown(); // idle threads end; on JDK 17 the client's selector thread stays
         return CompletableFuture.completedFuture(null);
     }
 

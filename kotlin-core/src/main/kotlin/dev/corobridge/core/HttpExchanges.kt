@@ -6,11 +6,14 @@ import java.nio.charset.Charset
 import java.util.concurrent.CancellationException
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.Executor
 import java.util.concurrent.Flow
 import java.util.concurrent.atomic.AtomicBoolean
 import java.util.function.BiFunction
 import java.util.function.Function
 import java.util.function.Supplier
+import kotlin.coroutines.resume
+import kotlinx.coroutines.suspendCancellableCoroutine
 import kotlinx.coroutines.withTimeoutOrNull
 
 /**
@@ -75,7 +78,8 @@ public object HttpExchanges {
      * A started task that reads the body [publisher] through [subscriber] (one of the JDK's
      * `BodySubscribers`) and completes with its body; [permits] are released when it ends, however
      * it ends. Cancelling the task, or [deadlineNanos] passing ([timedOut]), cancels the
-     * subscription, which aborts the rest of the body.
+     * subscription, which aborts the rest of the body. The subscription is made on [executor]: the
+     * JDK parses what it has buffered in the thread that subscribes, which must not be the loop's.
      */
     @JvmStatic
     public fun <T> readBody(
@@ -83,13 +87,14 @@ public object HttpExchanges {
         subscriber: HttpResponse.BodySubscriber<T>,
         permits: HttpPermits,
         deadlineNanos: Long,
+        executor: Executor,
         describe: Function<Throwable, Throwable>,
         timedOut: Supplier<Throwable>,
     ): TaskFuture<T> =
         starter.start(starter.currentContext(), null, startsInPlace = true) {
             try {
                 val cancellable = CancellableSubscriber(subscriber)
-                publisher.subscribe(cancellable)
+                executor.execute { publisher.subscribe(cancellable) }
                 try {
                     beforeDeadline(deadlineNanos, timedOut) {
                         awaitOwned(subscriber.body.toCompletableFuture(), describe)
@@ -164,16 +169,20 @@ public object HttpExchanges {
         }
     }
 
-    /** Awaits [future], which this task owns: a cancellation cancels it with an interrupt. */
+    /**
+     * Awaits [future], which this task owns: a cancellation cancels it with an interrupt. Owned, it
+     * always completes, so a dependent of its own is no leak (no shared callback hub needed).
+     */
     private suspend fun <T> awaitOwned(
         future: CompletableFuture<T>,
         describe: Function<Throwable, Throwable>,
     ): T {
-        try {
-            awaitSettledOrCancellation(future)
-        } catch (e: CancellationException) {
-            future.cancel(true) // true: the JDK's client aborts the exchange only then
-            throw e
+        if (!future.isDone) {
+            suspendCancellableCoroutine { waiter ->
+                future.whenComplete { _, _ -> waiter.resume(Unit) }
+                // true: the JDK's client aborts the exchange only then
+                waiter.invokeOnCancellation { future.cancel(true) }
+            }
         }
         return try {
             future.outcome()
