@@ -155,7 +155,8 @@ public final class HttpSideBySide {
                 List.of(
                         url,
                         Integer.toString(options.requests()),
-                        Integer.toString(options.inFlight()));
+                        Integer.toString(options.inFlight()),
+                        Integer.toString(options.warmUp()));
         List<String> command;
         if (client == HttpWorkloads.Client.AIOHTTP) {
             command = new ArrayList<>(List.of(PYTHON, script.toString(), "client"));
