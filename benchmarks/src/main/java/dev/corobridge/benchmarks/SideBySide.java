@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -140,6 +141,7 @@ public final class SideBySide {
         }
         Process process =
                 new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        killIfHung(process, what + " (" + mode + ")");
         Measurement result = null;
         try (var out =
                 new BufferedReader(
@@ -172,6 +174,36 @@ public final class SideBySide {
         }
         return script;
     }
+
+    /**
+     * No child takes minutes: one that does has hung; its threads are dumped, then it is killed.
+     */
+    static void killIfHung(Process process, String what) {
+        CompletableFuture.delayedExecutor(CHILD_LIMIT_SECONDS, TimeUnit.SECONDS)
+                .execute(
+                        () -> {
+                            if (!process.isAlive()) return;
+                            System.err.printf(
+                                    "%s: no result after %d s, killed; its threads:%n",
+                                    what, CHILD_LIMIT_SECONDS);
+                            try {
+                                Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+                                new ProcessBuilder(
+                                                jcmd.toString(),
+                                                Long.toString(process.pid()),
+                                                "Thread.dump_to_file",
+                                                "/dev/stderr")
+                                        .inheritIO()
+                                        .start()
+                                        .waitFor(30, TimeUnit.SECONDS);
+                            } catch (IOException | InterruptedException e) {
+                                System.err.println("(no thread dump: " + e + ")");
+                            }
+                            process.destroyForcibly();
+                        });
+    }
+
+    private static final long CHILD_LIMIT_SECONDS = 300;
 
     /** The 1, 5 and 15 minute load averages ({@code /proc/loadavg}): how shared the machine was. */
     static String loadAverage() {
