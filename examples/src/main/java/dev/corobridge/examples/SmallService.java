@@ -34,7 +34,7 @@ import org.jspecify.annotations.Nullable;
 public final class SmallService {
     private SmallService() {}
 
-    static final Duration QUERY = Duration.ofMillis(200);
+    static final Duration QUERY = Duration.ofMillis(500);
     static final Map<String, String> USERS = Map.of("1", "Ada", "2", "Grace");
 
     public static void main(String[] args) throws Exception {

@@ -12,7 +12,7 @@ class FetchingPagesTest {
             List.of(
                     "/pages/1: 26 characters",
                     "/pages/2: 26 characters",
-                    "/slow: cancelled after 500 ms",
+                    "/slow: cancelled after 2000 ms",
                     "/pages/3: 26 characters",
                     "/pages/4: 26 characters",
                     "/pages/5: 26 characters",
