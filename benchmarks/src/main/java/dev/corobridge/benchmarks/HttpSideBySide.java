@@ -2,18 +2,15 @@ package dev.corobridge.benchmarks;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -93,7 +90,7 @@ public final class HttpSideBySide {
                     "aiohttp rows left out: "
                             + PYTHON
                             + " has no aiohttp (Debian: python3-aiohttp)");
-        Path script = extractScript();
+        Path script = SideBySide.extractScript("http_workload.py");
 
         Map<HttpWorkloads.Client, List<Measurement>> clients =
                 new EnumMap<>(HttpWorkloads.Client.class);
@@ -440,14 +437,8 @@ public final class HttpSideBySide {
     private static double median(
             @Nullable List<Measurement> runs,
             java.util.function.ToDoubleFunction<Measurement> value) {
-        if (runs == null || runs.isEmpty()) return Double.NaN;
-        List<Double> values = new ArrayList<>();
-        for (Measurement run : runs) values.add(value.applyAsDouble(run));
-        Collections.sort(values);
-        int middle = values.size() / 2;
-        return values.size() % 2 == 1
-                ? values.get(middle)
-                : (values.get(middle - 1) + values.get(middle)) / 2;
+        if (runs == null) return Double.NaN;
+        return Report.median(runs.stream().map(run -> value.applyAsDouble(run)).toList());
     }
 
     // --- tools
@@ -470,17 +461,5 @@ public final class HttpSideBySide {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static Path extractScript() throws IOException {
-        Path script = Files.createTempFile("http_workload", ".py");
-        script.toFile().deleteOnExit();
-        try (InputStream in = HttpSideBySide.class.getResourceAsStream("http_workload.py")) {
-            Files.copy(
-                    Objects.requireNonNull(in, "http_workload.py resource"),
-                    script,
-                    StandardCopyOption.REPLACE_EXISTING);
-        }
-        return script;
     }
 }

@@ -85,7 +85,10 @@ public final class SideBySide {
                 contenders.add(contender);
             }
         }
-        Path script = contenders.contains(Contender.ASYNCIO) ? extractScript() : null;
+        Path script =
+                contenders.contains(Contender.ASYNCIO)
+                        ? extractScript("asyncio_workload.py")
+                        : null;
         Map<Workload, Map<Contender, List<Measurement>>> times = new EnumMap<>(Workload.class);
         Map<Workload, Map<Contender, List<Measurement>>> heaps = new EnumMap<>(Workload.class);
         for (int run = 1; run <= options.runs(); run++) {
@@ -163,12 +166,13 @@ public final class SideBySide {
         return result;
     }
 
-    private static Path extractScript() throws IOException {
-        Path script = Files.createTempFile("asyncio_workload", ".py");
+    /** The Python script resource [name] of this package, copied to a temporary file. */
+    static Path extractScript(String name) throws IOException {
+        Path script = Files.createTempFile(name.replace(".py", ""), ".py");
         script.toFile().deleteOnExit();
-        try (InputStream in = SideBySide.class.getResourceAsStream("asyncio_workload.py")) {
+        try (InputStream in = SideBySide.class.getResourceAsStream(name)) {
             Files.copy(
-                    Objects.requireNonNull(in, "asyncio_workload.py resource"),
+                    Objects.requireNonNull(in, name + " resource"),
                     script,
                     StandardCopyOption.REPLACE_EXISTING);
         }
