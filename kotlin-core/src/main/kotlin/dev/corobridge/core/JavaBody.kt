@@ -645,7 +645,10 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
             turn = BODY
             return
         } else if (!handBackToCreator()) {
-            while (turn != BODY && loop.permitHolder === this) {
+            // The permit first, then the turn: both may go to another body and come back
+            // between the two reads (turn before permit), and read the other way round, this
+            // thread would go on running the loop while its own body ran again: two holders.
+            while (loop.permitHolder === this && turn != BODY) {
                 if (!loop.runNext()) {
                     loop.returnPermit()
                     break
