@@ -178,7 +178,7 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
     }
 
     /** Parks the calling body's thread (this body's) until it has the turn again. */
-    private fun waitForTurn() = parkUntil(BODY)
+    private fun waitForTurn() = parkUntilTurn()
 
     /**
      * A driver step, on the task's dispatcher; and the body thread's entry point, which is the only
@@ -483,7 +483,11 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
         handBodyTheTurn()
     }
 
-    /** Gives the turn (on a loop: its permit) to the body and wakes it. */
+    /**
+     * Gives the turn (on a loop: its permit) to the body and wakes it. The turn first, then the
+     * permit: a body thread running the loop that sees the permit come back then sees its turn too
+     * ([yieldTurn]), and a parked one waits for both ([parkUntilTurn]).
+     */
     private fun handBodyTheTurn() {
         turn = BODY
         loop?.permitHolder = this
@@ -632,7 +636,7 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
     /**
      * Gives up the turn and returns when the body may go on (never, once it [finished]). On a loop
      * this thread does the driver's part and then runs the loop while it holds the permit. Inline,
-     * like [parkUntil]: no frame of its own on a suspended body's stack.
+     * like [parkUntilTurn]: no frame of its own on a suspended body's stack.
      */
     // Invariant: inline into [await], no frame of its own (HotPathShapeTest).
     @Suppress("NOTHING_TO_INLINE")
@@ -655,7 +659,7 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
                 }
             }
         }
-        if (!finished) parkUntil(BODY)
+        if (!finished) parkUntilTurn()
     }
 
     /**
@@ -672,25 +676,39 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
     }
 
     /**
-     * Parks until the turn is [expected]. The check after a wake-up is a bytecode of its own: a
-     * body that parks before any body has resumed must not resume into code the JIT compiled with
-     * that branch seen one way only, or every parked body deoptimizes on its way out (measured: 65k
-     * deoptimizations for 100k bodies woken together when the two checks were one). Inline: each
-     * frame between the body's await and its park is stack that every suspended body keeps.
+     * Parks until the body has the turn, and on a loop the permit with it: a hand-off gives the
+     * turn first and the permit after ([handBodyTheTurn]; [yieldTurn]'s loop relies on that order),
+     * and a thread woken early (spuriously, or by an unpark left over from an earlier hand-off)
+     * that ran its body on the turn alone could yield before the permit was its own; the permit
+     * would then go to a body parked for good, and the loop would stop.
+     *
+     * The check after a wake-up is a bytecode of its own: a body that parks before any body has
+     * resumed must not resume into code the JIT compiled with that branch seen one way only, or
+     * every parked body deoptimizes on its way out (measured: 65k deoptimizations for 100k bodies
+     * woken together when the two checks were one). Inline: each frame between the body's await and
+     * its park is stack that every suspended body keeps.
      */
     // Invariants: inline (HotPathShapeTest); the re-check after a wake-up stays a bytecode of its
     // own (measured with -Xlog:deoptimization; no test can see it, ADR 0009).
     @Suppress("NOTHING_TO_INLINE")
-    private inline fun parkUntil(expected: Int) {
-        if (turn == expected) return
+    private inline fun parkUntilTurn() {
+        if (hasTurnAndPermit()) return
         var interrupted = false
         do {
             LockSupport.park(this)
             // An interrupt must not turn this wait into a spin; it is restored for the code that
             // follows.
             if (Thread.interrupted()) interrupted = true
-        } while (turn != expected)
+        } while (!hasTurnAndPermit())
         if (interrupted) Thread.currentThread().interrupt()
+    }
+
+    /** Inline: each of [parkUntilTurn]'s two checks keeps a branch profile of its own. */
+    @Suppress("NOTHING_TO_INLINE")
+    private inline fun hasTurnAndPermit(): Boolean {
+        if (turn != BODY) return false
+        val loop = loop ?: return true
+        return loop.permitHolder === this
     }
 
     /**

@@ -46,7 +46,7 @@ internal class HotPathShapeTest : JavaBodyTestBase() {
             engine.tasks.awaitNonCancellable(task.handle { _, _ -> null })
         }
 
-        // Between the park and the body: JavaBody.await (yieldTurn and parkUntil inlined into
+        // Between the park and the body: JavaBody.await (yieldTurn and parkUntilTurn inlined into
         // it) and Tasks.await, whose private helper is inlined; below the body, JavaBody.run
         // (runBody inlined), the thread's entry point itself. Each extra frame stays on every
         // suspended body's stack (measured: ~100 B interpreted per frame, ADR 0009).
