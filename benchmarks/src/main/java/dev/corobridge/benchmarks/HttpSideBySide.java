@@ -1,9 +1,9 @@
 package dev.corobridge.benchmarks;
 
+import dev.corobridge.testing.Nginx;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,11 +94,10 @@ public final class HttpSideBySide {
 
         Map<HttpWorkloads.Client, List<Measurement>> clients =
                 new EnumMap<>(HttpWorkloads.Client.class);
-        Path nginxDir = Files.createTempDirectory("corobridge-nginx");
-        Process nginx = startNginx(nginxDir, notes);
+        Nginx nginx = startNginx(notes);
         if (nginx != null) {
-            try {
-                String url = "http://127.0.0.1:" + nginxPort(nginxDir) + "/hello";
+            try (nginx) {
+                String url = nginx.uri("/hello").toString();
                 for (int run = 1; run <= options.runs(); run++) {
                     for (HttpWorkloads.Client client : HttpWorkloads.Client.values()) {
                         if (client == HttpWorkloads.Client.AIOHTTP && !aiohttp) continue;
@@ -111,9 +110,6 @@ public final class HttpSideBySide {
                         clients.computeIfAbsent(client, c -> new ArrayList<>()).add(measured);
                     }
                 }
-            } finally {
-                nginx.destroy();
-                nginx.waitFor(10, TimeUnit.SECONDS);
             }
         }
 
@@ -192,71 +188,21 @@ public final class HttpSideBySide {
         return result;
     }
 
-    private static @Nullable Process startNginx(Path dir, List<String> notes)
-            throws IOException, InterruptedException {
-        String nginx = which("nginx");
-        if (nginx == null) {
+    private static @Nullable Nginx startNginx(List<String> notes) {
+        if (Nginx.executable() == null) {
             notes.add("client rows left out: no nginx (Debian: nginx-light)");
             return null;
         }
-        int port;
-        try (var free = new ServerSocket(0)) {
-            port = free.getLocalPort();
+        try {
+            return Nginx.start(
+                    "location / { return 200 \"" + NGINX_BODY.replace("\n", "\\n") + "\"; }",
+                    false,
+                    false,
+                    "");
+        } catch (IOException | IllegalStateException e) {
+            notes.add("client rows left out: nginx did not start (" + e.getMessage() + ")");
+            return null;
         }
-        Files.createDirectories(dir.resolve("logs"));
-        Files.writeString(dir.resolve("port"), Integer.toString(port));
-        Files.writeString(
-                dir.resolve("nginx.conf"),
-                """
-                worker_processes 1;
-                daemon off;
-                pid %1$s/nginx.pid;
-                error_log stderr error;
-                events { worker_connections 4096; }
-                http {
-                    access_log off;
-                    keepalive_requests 1000000;
-                    client_body_temp_path %1$s;
-                    proxy_temp_path %1$s;
-                    fastcgi_temp_path %1$s;
-                    uwsgi_temp_path %1$s;
-                    scgi_temp_path %1$s;
-                    server {
-                        listen 127.0.0.1:%2$d backlog=4096;
-                        location / { default_type text/plain; return 200 "%3$s"; }
-                    }
-                }
-                """
-                        .formatted(dir, port, NGINX_BODY.replace("\n", "\\n")));
-        Process process =
-                new ProcessBuilder(
-                                nginx,
-                                "-p",
-                                dir.toString(),
-                                "-c",
-                                dir.resolve("nginx.conf").toString())
-                        .redirectErrorStream(true)
-                        .redirectOutput(dir.resolve("logs/out.txt").toFile())
-                        .start();
-        for (int i = 0; i < 100; i++) {
-            try (var probe = new java.net.Socket("127.0.0.1", port)) {
-                probe.shutdownOutput(); // it listens: nginx is up
-                return process;
-            } catch (IOException notYet) {
-                if (!process.isAlive()) break;
-                Thread.sleep(50);
-            }
-        }
-        process.destroy();
-        notes.add(
-                "client rows left out: nginx did not start ("
-                        + Files.readString(dir.resolve("logs/out.txt")).strip()
-                        + ")");
-        return null;
-    }
-
-    private static int nginxPort(Path dir) throws IOException {
-        return Integer.parseInt(Files.readString(dir.resolve("port")));
     }
 
     // --- servers

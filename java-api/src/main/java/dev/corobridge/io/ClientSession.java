@@ -28,6 +28,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -102,6 +103,7 @@ public final class ClientSession implements AsyncCloseable<RuntimeException> {
                         .executor(exchanges)
                         .followRedirects(HttpClient.Redirect.NORMAL);
         if (builder.connectTimeout != null) client.connectTimeout(builder.connectTimeout);
+        if (builder.sslContext != null) client.sslContext(builder.sslContext);
         this.client = client.build();
         this.baseUri = builder.baseUri;
         this.headers = Map.copyOf(builder.headers);
@@ -405,6 +407,7 @@ public final class ClientSession implements AsyncCloseable<RuntimeException> {
         private @Nullable Duration totalTimeout;
         private boolean successOnly;
         private HttpClient.Version version = HttpClient.Version.HTTP_1_1;
+        private @Nullable SSLContext sslContext;
 
         private Builder() {}
 
@@ -511,6 +514,22 @@ public final class ClientSession implements AsyncCloseable<RuntimeException> {
          */
         public Builder version(HttpClient.Version version) {
             this.version = Objects.requireNonNull(version, "version");
+            return this;
+        }
+
+        /**
+         * The TLS context of {@code https} requests, for servers that the JVM's default trust store
+         * does not vouch for (an internal certificate authority, a test server's self-signed
+         * certificate): aiohttp's {@code ssl=} argument.
+         *
+         * <pre>{@code
+         * var trusted = SSLContext.getInstance("TLS");
+         * trusted.init(null, trustManagerFactory.getTrustManagers(), null);
+         * var session = ClientSession.builder().sslContext(trusted).build();
+         * }</pre>
+         */
+        public Builder sslContext(SSLContext sslContext) {
+            this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
             return this;
         }
 
