@@ -216,43 +216,43 @@ class NginxClientTest {
 
     @Test
     void http2StreamLimitIsNeverAFailure() throws Exception {
-        nginx.close();
-        nginx =
+        try (var tls =
                 Nginx.startOrSkip(
                         """
                         http2_max_concurrent_streams 4;
                         location /slow/ { root data; limit_rate 256k; limit_rate_after 0; }
                         """,
                         true,
-                        "");
-        Path slow = Files.createDirectories(nginx.getDir().resolve("data/slow"));
-        Files.write(slow.resolve("small.bin"), new byte[SLOW]);
-        List<Integer> lengths =
-                Async.run(
-                        () -> {
-                            try (var session =
-                                    ClientSession.builder()
-                                            .version(HttpClient.Version.HTTP_2)
-                                            .sslContext(nginx.sslContext())
-                                            .build()) {
-                                List<Task<Integer>> pages = new ArrayList<>();
-                                for (int i = 0; i < 24; i++) {
-                                    pages.add(
-                                            Async.launch(
-                                                    () -> {
-                                                        var response =
-                                                                session.get(uri("/slow/small.bin"))
-                                                                        .await();
-                                                        assertEquals(
-                                                                HttpClient.Version.HTTP_2,
-                                                                response.version());
-                                                        return response.bytes().await().length;
-                                                    }));
+                        "")) {
+            Path slow = Files.createDirectories(tls.getDir().resolve("data/slow"));
+            Files.write(slow.resolve("small.bin"), new byte[SLOW]);
+            String page = tls.uri("/slow/small.bin").toString();
+            List<Integer> lengths =
+                    Async.run(
+                            () -> {
+                                try (var session =
+                                        ClientSession.builder()
+                                                .version(HttpClient.Version.HTTP_2)
+                                                .sslContext(tls.sslContext())
+                                                .build()) {
+                                    List<Task<Integer>> pages = new ArrayList<>();
+                                    for (int i = 0; i < 24; i++) {
+                                        pages.add(
+                                                Async.launch(
+                                                        () -> {
+                                                            var response =
+                                                                    session.get(page).await();
+                                                            assertEquals(
+                                                                    HttpClient.Version.HTTP_2,
+                                                                    response.version());
+                                                            return response.bytes().await().length;
+                                                        }));
+                                    }
+                                    return Async.gather(pages).await();
                                 }
-                                return Async.gather(pages).await();
-                            }
-                        });
-        assertEquals(Collections.nCopies(24, SLOW), lengths);
+                            });
+            assertEquals(Collections.nCopies(24, SLOW), lengths);
+        }
     }
 
     private String uri(String path) {
