@@ -3,20 +3,18 @@ package dev.corobridge.io;
 import dev.corobridge.AsyncCloseable;
 import dev.corobridge.Task;
 import dev.corobridge.core.HttpExchanges;
-import dev.corobridge.core.HttpPermits;
+import dev.corobridge.core.HttpBody;
 import dev.corobridge.stream.AsyncStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodySubscribers;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -29,10 +27,13 @@ import org.jspecify.annotations.Nullable;
  * #bytes()} (tasks), or as a stream of {@link #lines()} or {@link #chunks()} with back-pressure (a
  * large body is never held in memory); or close the response to discard it.
  *
- * <p><b>Connections.</b> The response holds its connection, and its place in the session's limits,
- * until its body has been read to the end, has failed, or is discarded by {@link #close()}: use
- * try-with-resources, as {@code async with session.get(url) as resp:} in Python. Discarding an
- * unread body closes its connection rather than return it half-read to the pool.
+ * <p><b>Connections.</b> The first 64 KiB of a body are read ahead as they arrive, before anyone
+ * asks: a body that ends within them frees its connection, and its place in the session's limits,
+ * as soon as it has arrived, and reading it later takes no waiting. A longer body is read at its
+ * reader's pace, and the response holds its connection and its place until the body has been read
+ * to the end, has failed, or is discarded by {@link #close()}: use try-with-resources, as {@code
+ * async with session.get(url) as resp:} in Python. Discarding an unread body closes its connection
+ * rather than return it half-read to the pool.
  *
  * <p><b>Cancellation.</b> Cancelling a {@code text()} or {@code bytes()} task, or stopping a stream
  * early, aborts the rest of the body. The session's total timeout covers {@code text()} and {@code
@@ -51,26 +52,20 @@ import org.jspecify.annotations.Nullable;
 public final class ClientResponse implements AsyncCloseable<RuntimeException> {
     private static final int CHUNK_BUFFER = 16;
 
-    private final HttpResponse<Flow.Publisher<List<ByteBuffer>>> response;
-    private final HttpPermits permits;
+    private final HttpResponse<HttpBody> response;
     private final long deadlineNanos;
     private final Function<Throwable, Throwable> describe;
     private final Supplier<Throwable> timedOut;
-    private final Executor executor;
 
     /** How the body was read, once it was: the error of a second read names the first. */
     private final AtomicReference<@Nullable String> bodyReadBy = new AtomicReference<>();
 
     ClientResponse(
-            HttpResponse<Flow.Publisher<List<ByteBuffer>>> response,
-            HttpPermits permits,
+            HttpResponse<HttpBody> response,
             long deadlineNanos,
-            Executor executor,
             Function<Throwable, Throwable> describe,
             Supplier<Throwable> timedOut) {
-        this.executor = executor;
         this.response = response;
-        this.permits = permits;
         this.deadlineNanos = deadlineNanos;
         this.describe = describe;
         this.timedOut = timedOut;
@@ -108,15 +103,14 @@ public final class ClientResponse implements AsyncCloseable<RuntimeException> {
      * @throws IllegalStateException if the body was read already
      */
     public Task<String> text() {
+        Charset charset = charset();
         return IoTasks.task(
-                HttpExchanges.readBody(
-                        body("text()"),
-                        BodySubscribers.ofString(charset()),
-                        permits,
-                        deadlineNanos,
-                        executor,
-                        describe,
-                        timedOut));
+                body("text()")
+                        .readAll(
+                                bytes -> new String(bytes, charset),
+                                deadlineNanos,
+                                describe,
+                                timedOut));
     }
 
     /**
@@ -126,14 +120,7 @@ public final class ClientResponse implements AsyncCloseable<RuntimeException> {
      */
     public Task<byte[]> bytes() {
         return IoTasks.task(
-                HttpExchanges.readBody(
-                        body("bytes()"),
-                        BodySubscribers.ofByteArray(),
-                        permits,
-                        deadlineNanos,
-                        executor,
-                        describe,
-                        timedOut));
+                body("bytes()").readAll(bytes -> bytes, deadlineNanos, describe, timedOut));
     }
 
     /**
@@ -144,8 +131,7 @@ public final class ClientResponse implements AsyncCloseable<RuntimeException> {
      * @throws IllegalStateException if the body was read already
      */
     public AsyncStream<byte[]> chunks() {
-        return AsyncStream.fromPublisher(
-                        HttpExchanges.releasingAtEnd(body("chunks()"), permits), CHUNK_BUFFER)
+        return AsyncStream.fromPublisher(stream("chunks()"), CHUNK_BUFFER)
                 .map(ClientResponse::concatenate);
     }
 
@@ -159,9 +145,7 @@ public final class ClientResponse implements AsyncCloseable<RuntimeException> {
      */
     public AsyncStream<String> lines() {
         AsyncStream<byte[]> chunks =
-                AsyncStream.fromPublisher(
-                                HttpExchanges.releasingAtEnd(body("lines()"), permits),
-                                CHUNK_BUFFER)
+                AsyncStream.fromPublisher(stream("lines()"), CHUNK_BUFFER)
                         .map(ClientResponse::concatenate);
         Charset charset = charset();
         return AsyncStream.generate(
@@ -195,7 +179,7 @@ public final class ClientResponse implements AsyncCloseable<RuntimeException> {
     /** The session's undo of a response nobody received: the same as closing it. */
     void discard() {
         if (bodyReadBy.compareAndSet(null, "close()")) {
-            HttpExchanges.discard(response.body(), permits);
+            response.body().discard();
         }
     }
 
@@ -210,7 +194,7 @@ public final class ClientResponse implements AsyncCloseable<RuntimeException> {
                 + "]";
     }
 
-    private Flow.Publisher<List<ByteBuffer>> body(String readBy) {
+    private HttpBody body(String readBy) {
         String earlier = bodyReadBy.compareAndExchange(null, readBy);
         if (earlier != null) {
             throw new IllegalStateException(
@@ -224,7 +208,11 @@ public final class ClientResponse implements AsyncCloseable<RuntimeException> {
                                     : "read already by " + earlier)
                             + ": a body is read once; keep what text(), bytes(), lines() or chunks() gave");
         }
-        return oneSubscription(response.body());
+        return response.body();
+    }
+
+    private Flow.Publisher<List<ByteBuffer>> stream(String readBy) {
+        return oneSubscription(body(readBy).stream());
     }
 
     /** [publisher] for one subscriber: a stream iterated a second time fails clearly. */

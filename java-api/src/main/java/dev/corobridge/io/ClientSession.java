@@ -14,7 +14,6 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
@@ -203,14 +202,13 @@ public final class ClientSession implements AsyncCloseable<RuntimeException> {
                                 limits,
                                 hostKey(complete.uri()),
                                 deadline,
-                                () -> client.sendAsync(complete, BodyHandlers.ofPublisher()),
+                                exchanges,
+                                bodies -> client.sendAsync(complete, bodies),
                                 successOnly,
-                                (response, permits) ->
+                                response ->
                                         new ClientResponse(
                                                 response,
-                                                permits,
                                                 deadline,
-                                                exchanges,
                                                 failure -> describe(failure, complete),
                                                 () -> totalTimedOut(label)),
                                 ClientResponse::discard,

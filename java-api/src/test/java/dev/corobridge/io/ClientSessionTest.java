@@ -432,6 +432,40 @@ class ClientSessionTest {
         }
     }
 
+    @Test
+    void aSmallBodyGivesBackItsPlaceOnArrivalALargeOneOnlyOnceRead() throws Exception {
+        String large = "x".repeat(1 << 20); // past the 64 KiB read ahead
+        try (var server =
+                new LocalServers.Jdk()
+                        .route("/small", e -> LocalServers.reply(e, 200, "ok"))
+                        .route("/large", e -> LocalServers.reply(e, 200, large))) {
+            Async.run(
+                    () -> {
+                        try (var session = ClientSession.builder().limit(1).build()) {
+                            var unread = session.get(server.base() + "/small").await();
+                            // The only place is free again although nobody read the body.
+                            var next =
+                                    Async.timeout(
+                                                    Duration.ofSeconds(10),
+                                                    () ->
+                                                            session.get(server.base() + "/small")
+                                                                    .await())
+                                            .await();
+                            assertEquals("ok", next.text().await());
+                            assertEquals("ok", unread.text().await());
+
+                            var held = session.get(server.base() + "/large").await();
+                            Task<ClientResponse> waiting = session.get(server.base() + "/small");
+                            Async.sleep(Duration.ofMillis(300)).await();
+                            assertTrue(!waiting.isDone(), "the large body still holds the place");
+                            assertEquals(large.length(), held.bytes().await().length);
+                            assertEquals("ok", waiting.await().text().await());
+                            return null;
+                        }
+                    });
+        }
+    }
+
     /** Whether the raw server sees the client close the connection within 10 s, as a task. */
     private static Task<Boolean> closedByClient(LocalServers.Raw server) {
         return Async.toThread(() -> server.clientClosed.await(10, TimeUnit.SECONDS));

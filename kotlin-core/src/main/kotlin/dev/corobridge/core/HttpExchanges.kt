@@ -1,13 +1,11 @@
 package dev.corobridge.core
 
 import java.net.http.HttpResponse
-import java.nio.ByteBuffer
 import java.nio.charset.Charset
 import java.util.concurrent.CancellationException
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.Executor
-import java.util.concurrent.Flow
 import java.util.concurrent.atomic.AtomicBoolean
 import java.util.function.BiFunction
 import java.util.function.Function
@@ -25,34 +23,38 @@ import kotlinx.coroutines.withTimeoutOrNull
  * arrives after the task was cancelled is discarded, never left holding a connection.
  *
  * Limits are semaphores: a permit of the response's host, then one of the session, taken before the
- * request is sent and held until its body has been read to the end, discarded, or has failed
+ * request is sent and held until its body has arrived to the end ([HttpBody] reads ahead), has been
+ * discarded, or has failed
  * (aiohttp's `limit_per_host` and `limit`, which count connections in use). The host's comes first,
  * so that requests queued for a busy host hold none of the session's.
  */
 @InternalCorobridgeApi
 public object HttpExchanges {
-    private val starter = TaskStarter { DefaultTasks.newTask<Any?>() }
-
     /** What an unread body of a rejected response contributes to its error: its first bytes. */
     private const val EXCERPT_BYTES = 512
 
+    /** How much of a body arrives before anyone reads it: aiohttp's read buffer's high mark. */
+    private const val READ_AHEAD_BYTES = 64 * 1024
+
     /**
      * A started task for one exchange: takes [limits]' permits for [host], calls [send] (the JDK
-     * client's `sendAsync` with a publisher body handler), and completes with [opened] of the
-     * response (headers received, body unread) once it arrives. [deadlineNanos] (`System.nanoTime`
-     * based; `Long.MAX_VALUE` for none) bounds it all: past it, the exchange is aborted and the
-     * task fails with [timedOut]. A failure of the JDK's future fails the task with [describe] of
-     * it. With [successOnly], a status outside 200-299 fails the task with [rejected] of the
-     * response and the start of its body, which is then discarded.
+     * client's `sendAsync`) with a handler whose bodies are [HttpBody]s reading ahead on
+     * [executor]'s threads, and completes with [opened] of the response (headers received, body
+     * arriving) once it arrives. [deadlineNanos] (`System.nanoTime` based; `Long.MAX_VALUE` for
+     * none) bounds it all: past it, the exchange is aborted and the task fails with [timedOut]. A
+     * failure of the JDK's future fails the task with [describe] of it. With [successOnly], a
+     * status outside 200-299 fails the task with [rejected] of the response and the start of its
+     * body, which is then discarded.
      */
     @JvmStatic
     public fun <R> exchange(
         limits: HttpLimits,
         host: String,
         deadlineNanos: Long,
-        send: Supplier<CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>>>,
+        executor: Executor,
+        send: Function<HttpResponse.BodyHandler<HttpBody>, CompletableFuture<HttpResponse<HttpBody>>>,
         successOnly: Boolean,
-        opened: BiFunction<HttpResponse<Flow.Publisher<List<ByteBuffer>>>, HttpPermits, R>,
+        opened: Function<HttpResponse<HttpBody>, R>,
         discard: java.util.function.Consumer<R>,
         describe: Function<Throwable, Throwable>,
         rejected: BiFunction<HttpResponse<*>, String, Throwable>,
@@ -60,114 +62,27 @@ public object HttpExchanges {
     ): TaskFuture<R> =
         Coordination.waiting(giveBack = { response -> discard.accept(response) }) {
             val permits = limits.acquire(host)
+            var sent: CompletableFuture<HttpResponse<HttpBody>>? = null
             try {
-                val response =
-                    beforeDeadline(deadlineNanos, timedOut) { awaitOwned(send.get(), describe) }
+                val future =
+                    send.apply { HttpBody(permits, READ_AHEAD_BYTES, executor) }.also { sent = it }
+                val response = beforeDeadline(deadlineNanos, timedOut) { awaitOwned(future, describe) }
                 if (successOnly && response.statusCode() !in 200..299) {
-                    val excerpt = beforeDeadline(deadlineNanos, timedOut) { excerptOf(response) }
-                    throw rejected.apply(response, excerpt)
+                    val excerpt =
+                        beforeDeadline(deadlineNanos, timedOut) {
+                            response.body().excerpt(EXCERPT_BYTES)
+                        }
+                    val charset = charsetOf(response.headers().firstValue("content-type").orElse(""))
+                    throw rejected.apply(response, String(excerpt, charset))
                 }
-                opened.apply(response, permits)
+                opened.apply(response)
             } catch (e: Throwable) {
+                // A response that came as the task failed or was cancelled: nobody reads it.
+                sent?.takeIf { it.isDone && !it.isCompletedExceptionally }?.getNow(null)?.body()?.discard()
                 permits.release()
                 throw e
             }
         }
-
-    /**
-     * A started task that reads the body [publisher] through [subscriber] (one of the JDK's
-     * `BodySubscribers`) and completes with its body; [permits] are released when it ends, however
-     * it ends. Cancelling the task, or [deadlineNanos] passing ([timedOut]), cancels the
-     * subscription, which aborts the rest of the body. The subscription is made on [executor]: the
-     * JDK parses what it has buffered in the thread that subscribes, which must not be the loop's.
-     */
-    @JvmStatic
-    public fun <T> readBody(
-        publisher: Flow.Publisher<List<ByteBuffer>>,
-        subscriber: HttpResponse.BodySubscriber<T>,
-        permits: HttpPermits,
-        deadlineNanos: Long,
-        executor: Executor,
-        describe: Function<Throwable, Throwable>,
-        timedOut: Supplier<Throwable>,
-    ): TaskFuture<T> =
-        starter.start(starter.currentContext(), null, startsInPlace = true) {
-            try {
-                val cancellable = CancellableSubscriber(subscriber)
-                executor.execute { publisher.subscribe(cancellable) }
-                try {
-                    beforeDeadline(deadlineNanos, timedOut) {
-                        awaitOwned(subscriber.body.toCompletableFuture(), describe)
-                    }
-                } catch (e: Throwable) {
-                    cancellable.cancel()
-                    throw e
-                }
-            } finally {
-                permits.release()
-            }
-        }
-
-    /**
-     * [publisher] releasing [permits] once its one subscriber has seen it end, or has cancelled:
-     * for bodies read as a stream.
-     */
-    @JvmStatic
-    public fun releasingAtEnd(
-        publisher: Flow.Publisher<List<ByteBuffer>>,
-        permits: HttpPermits,
-    ): Flow.Publisher<List<ByteBuffer>> =
-        Flow.Publisher { downstream ->
-            publisher.subscribe(
-                object : Flow.Subscriber<List<ByteBuffer>> {
-                    override fun onSubscribe(subscription: Flow.Subscription) {
-                        downstream.onSubscribe(
-                            object : Flow.Subscription {
-                                override fun request(n: Long) = subscription.request(n)
-
-                                override fun cancel() {
-                                    subscription.cancel()
-                                    permits.release()
-                                }
-                            }
-                        )
-                    }
-
-                    override fun onNext(item: List<ByteBuffer>) = downstream.onNext(item)
-
-                    override fun onError(throwable: Throwable) {
-                        permits.release()
-                        downstream.onError(throwable)
-                    }
-
-                    override fun onComplete() {
-                        permits.release()
-                        downstream.onComplete()
-                    }
-                }
-            )
-        }
-
-    /** Aborts an unread body: its connection closes instead of going back to the pool half-read. */
-    @JvmStatic
-    public fun discard(publisher: Flow.Publisher<List<ByteBuffer>>, permits: HttpPermits) {
-        try {
-            publisher.subscribe(
-                object : Flow.Subscriber<List<ByteBuffer>> {
-                    override fun onSubscribe(subscription: Flow.Subscription) =
-                        subscription.cancel()
-
-                    override fun onNext(item: List<ByteBuffer>) {}
-
-                    override fun onError(throwable: Throwable) {}
-
-                    override fun onComplete() {}
-                }
-            )
-        } finally {
-            permits.release()
-        }
-    }
 
     /**
      * Awaits [future], which this task owns: a cancellation cancels it with an interrupt. Owned, it
@@ -193,7 +108,8 @@ public object HttpExchanges {
         }
     }
 
-    private suspend fun <T> beforeDeadline(
+    @JvmSynthetic
+    internal suspend fun <T> beforeDeadline(
         deadlineNanos: Long,
         timedOut: Supplier<Throwable>,
         block: suspend () -> T,
@@ -204,22 +120,6 @@ public object HttpExchanges {
         // A box: a null body (none) must not read as the timeout.
         return (withTimeoutOrNull(leftMillis) { Result.success(block()) } ?: throw timedOut.get())
             .getOrThrow()
-    }
-
-    /** The first bytes of [response]'s body, decoded by its charset; the rest is not read. */
-    private suspend fun excerptOf(
-        response: HttpResponse<Flow.Publisher<List<ByteBuffer>>>
-    ): String {
-        val excerpt = Excerpt(EXCERPT_BYTES)
-        response.body().subscribe(excerpt)
-        try {
-            awaitSettledOrCancellation(excerpt.bytes)
-        } catch (e: CancellationException) {
-            excerpt.cancel()
-            throw e
-        }
-        val charset = charsetOf(response.headers().firstValue("content-type").orElse(""))
-        return String(excerpt.bytes.outcome(), charset)
     }
 
     /** The charset a `Content-Type` names, UTF-8 if none or unknown. */
@@ -269,66 +169,5 @@ public class HttpLimits(total: Int, private val perHost: Int) {
             throw e
         }
         return HttpPermits(hostLimit, session)
-    }
-}
-
-/** [delegate], with a subscription that can be cancelled from outside once it has one. */
-private class CancellableSubscriber<T>(private val delegate: Flow.Subscriber<T>) :
-    Flow.Subscriber<T> {
-    @Volatile private var subscription: Flow.Subscription? = null
-    @Volatile private var cancelled = false
-
-    override fun onSubscribe(subscription: Flow.Subscription) {
-        this.subscription = subscription
-        delegate.onSubscribe(subscription)
-        if (cancelled) subscription.cancel()
-    }
-
-    override fun onNext(item: T) = delegate.onNext(item)
-
-    override fun onError(throwable: Throwable) = delegate.onError(throwable)
-
-    override fun onComplete() = delegate.onComplete()
-
-    fun cancel() {
-        cancelled = true
-        subscription?.cancel()
-    }
-}
-
-/** Collects the first [limit] bytes of a body, then cancels the rest. */
-private class Excerpt(private val limit: Int) : Flow.Subscriber<List<ByteBuffer>> {
-    val bytes = CompletableFuture<ByteArray>()
-    private val collected = java.io.ByteArrayOutputStream()
-    @Volatile private var subscription: Flow.Subscription? = null
-
-    override fun onSubscribe(subscription: Flow.Subscription) {
-        this.subscription = subscription
-        subscription.request(1)
-    }
-
-    override fun onNext(item: List<ByteBuffer>) {
-        for (buffer in item) {
-            val take = minOf(buffer.remaining(), limit - collected.size())
-            val chunk = ByteArray(take)
-            buffer.get(chunk)
-            collected.write(chunk)
-        }
-        if (collected.size() >= limit) {
-            subscription?.cancel()
-            bytes.complete(collected.toByteArray())
-        } else subscription?.request(1)
-    }
-
-    override fun onError(throwable: Throwable) {
-        bytes.complete(collected.toByteArray()) // what came is excerpt enough
-    }
-
-    override fun onComplete() {
-        bytes.complete(collected.toByteArray())
-    }
-
-    fun cancel() {
-        subscription?.cancel()
     }
 }
