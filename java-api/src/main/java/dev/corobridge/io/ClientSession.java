@@ -4,6 +4,7 @@ import dev.corobridge.AsyncCloseable;
 import dev.corobridge.Task;
 import dev.corobridge.core.HttpExchanges;
 import dev.corobridge.core.HttpLimits;
+import dev.corobridge.core.InFlight;
 import java.lang.reflect.Method;
 import java.net.ConnectException;
 import java.net.URI;
@@ -21,10 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
@@ -92,7 +91,7 @@ public final class ClientSession implements AsyncCloseable<RuntimeException> {
     private final @Nullable Duration requestTimeout;
     private final @Nullable Duration totalTimeout;
     private final boolean successOnly;
-    private final Set<Task<?>> inFlight = ConcurrentHashMap.newKeySet();
+    private final InFlight inFlight = new InFlight();
     private volatile boolean closed;
 
     private ClientSession(Builder builder) {
@@ -220,9 +219,7 @@ public final class ClientSession implements AsyncCloseable<RuntimeException> {
                                                 response.uri(),
                                                 excerpt),
                                 () -> totalTimedOut(label)));
-        inFlight.add(task);
-        task.whenComplete((response, failure) -> inFlight.remove(task));
-        return task;
+        return inFlight.track(task);
     }
 
     /**
@@ -234,7 +231,7 @@ public final class ClientSession implements AsyncCloseable<RuntimeException> {
     @Override
     public CompletionStage<?> closeAsync() {
         closed = true;
-        for (Task<?> task : inFlight) task.cancel(false);
+        inFlight.cancelAll();
         shutDownClient();
         exchanges.shutdown(); // idle threads end; on JDK 17 the client's selector thread stays
         return CompletableFuture.completedFuture(null);

@@ -2,6 +2,8 @@ package dev.corobridge.core
 
 import java.lang.invoke.MethodHandles
 import java.lang.invoke.MethodType
+import java.util.concurrent.Executor
+import java.util.concurrent.RejectedExecutionException
 import java.util.concurrent.SynchronousQueue
 import java.util.concurrent.ThreadFactory
 import java.util.concurrent.ThreadPoolExecutor
@@ -66,11 +68,13 @@ internal enum class BodyThreads {
 
         fun preferred(): BodyThreads = if (virtualFactory != null) VIRTUAL else PLATFORM
 
+        val virtualFactory: ThreadFactory? = virtualThreadFactory("corobridge-task")
+
         /**
-         * `Thread.ofVirtual().name(...).factory()`, looked up at run time so the jar still runs on
-         * JDK 17.
+         * `Thread.ofVirtual().name(name).factory()`, looked up at run time so the jar still runs
+         * on JDK 17 (null there).
          */
-        val virtualFactory: ThreadFactory? =
+        fun virtualThreadFactory(name: String): ThreadFactory? =
             try {
                 val lookup = MethodHandles.publicLookup()
                 val builderClass = Class.forName("java.lang.Thread\$Builder")
@@ -91,7 +95,7 @@ internal enum class BodyThreads {
                             "name",
                             MethodType.methodType(builderClass, String::class.java),
                         )
-                        .invoke(builder, "corobridge-task")
+                        .invoke(builder, name)
                 lookup
                     .findVirtual(
                         builderClass,
@@ -168,4 +172,43 @@ internal inline fun waitThroughInterrupts(onInterrupt: () -> Unit, wait: () -> U
         }
     }
     if (interrupted) Thread.currentThread().interrupt()
+}
+
+/**
+ * Threads for the blocking work an I/O resource does beside its loop (a server parsing requests and
+ * writing responses): a virtual thread per piece of work where the JDK has them, else a pool of
+ * daemon platform threads, which [shutdown] lets end.
+ */
+@InternalCorobridgeApi
+public class OffLoopThreads private constructor(name: String) : Executor {
+    private val virtual = BodyThreads.virtualThreadFactory(name)
+    private val pool: ThreadPoolExecutor? =
+        if (virtual != null) null
+        else
+            ThreadPoolExecutor(0, Int.MAX_VALUE, 30, TimeUnit.SECONDS, SynchronousQueue()) {
+                runnable ->
+                Thread(runnable, name).apply { isDaemon = true }
+            }
+
+    /** True when the work runs on virtual threads, each its own. */
+    public val isVirtual: Boolean
+        get() = virtual != null
+
+    @Volatile private var shutDown = false
+
+    override fun execute(work: Runnable) {
+        if (shutDown) throw RejectedExecutionException("these threads were shut down")
+        if (virtual != null) virtual.newThread(work).start() else pool!!.execute(work)
+    }
+
+    /** Lets the pool's threads end once their work is done; later work is refused. */
+    public fun shutdown() {
+        shutDown = true
+        pool?.shutdown()
+    }
+
+    public companion object {
+        /** Threads named [name]. */
+        @JvmStatic public fun named(name: String): OffLoopThreads = OffLoopThreads(name)
+    }
 }
