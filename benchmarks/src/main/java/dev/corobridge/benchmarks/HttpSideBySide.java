@@ -101,7 +101,8 @@ public final class HttpSideBySide {
                 for (int run = 1; run <= options.runs(); run++) {
                     for (HttpWorkloads.Client client : HttpWorkloads.Client.values()) {
                         if (client == HttpWorkloads.Client.AIOHTTP && !aiohttp) continue;
-                        if (client == HttpWorkloads.Client.VIRTUAL_THREADS
+                        if ((client == HttpWorkloads.Client.VIRTUAL_THREADS
+                                        || client == HttpWorkloads.Client.SEND_ASYNC_VIRTUAL)
                                 && VirtualThreads.factory().isEmpty()) continue;
                         Measurement measured = runClient(client, url, options, script);
                         System.err.printf(
@@ -336,8 +337,10 @@ public final class HttpSideBySide {
                             "%nEach process first makes %,d GETs untimed (a cold run of this size is mostly"
                                     + " the JIT compiling the HTTP client: measured, 6-7 s of compilation in a 4-5 s"
                                     + " run on 2 CPUs), then the timed ones. Every client reads every body (the sum of"
-                                    + " their lengths is checked). corobridge's session has `limit(%d)`; the raw"
-                                    + " client takes a `Semaphore` permit per request.%n%n",
+                                    + " their lengths is checked). corobridge's session has `limit(%d)` and runs the"
+                                    + " JDK's client on a virtual thread per task of its executor (JDK 21+); the raw"
+                                    + " client takes a `Semaphore` permit per request, on the JDK's default executor"
+                                    + " (a pool of platform threads) or on virtual threads like the session's.%n%n",
                             options.warmUp(),
                             options.inFlight()));
         }

@@ -28,6 +28,7 @@ public final class HttpWorkloads {
         COROBRIDGE("corobridge (Java bodies)"),
         COROBRIDGE_FUTURES("corobridge (future style)"),
         SEND_ASYNC("raw HttpClient.sendAsync + Semaphore"),
+        SEND_ASYNC_VIRTUAL("raw sendAsync + Semaphore, virtual-thread executor"),
         VIRTUAL_THREADS("HttpClient.send on virtual threads"),
         AIOHTTP("aiohttp");
 
@@ -55,7 +56,8 @@ public final class HttpWorkloads {
         return switch (client) {
             case COROBRIDGE -> corobridgeBodies(url, requests, inFlight);
             case COROBRIDGE_FUTURES -> corobridgeFutures(url, requests, inFlight);
-            case SEND_ASYNC -> sendAsync(url, requests, inFlight);
+            case SEND_ASYNC -> sendAsync(rawClient(false), url, requests, inFlight);
+            case SEND_ASYNC_VIRTUAL -> sendAsync(rawClient(true), url, requests, inFlight);
             case VIRTUAL_THREADS -> virtualThreads(url, requests, inFlight);
             case AIOHTTP -> throw new IllegalArgumentException("aiohttp runs in python3");
         };
@@ -107,9 +109,22 @@ public final class HttpWorkloads {
         return ClientSession.builder().limit(inFlight).build();
     }
 
+    /**
+     * The JDK's client as it comes (its own pool of platform threads), or on a virtual thread per
+     * task of its executor: what corobridge's session runs it on where the JDK has them.
+     */
+    private static HttpClient rawClient(boolean virtualThreads) {
+        var builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+        if (virtualThreads) {
+            var threads = VirtualThreads.require();
+            builder.executor(work -> threads.newThread(work).start());
+        }
+        return builder.build();
+    }
+
     /** The JDK client alone: a semaphore's permit per GET, released when its body is read. */
-    static long sendAsync(URI url, int requests, int inFlight) throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static long sendAsync(HttpClient client, URI url, int requests, int inFlight)
+            throws Exception {
         HttpRequest request = HttpRequest.newBuilder(url).build();
         var permits = new Semaphore(inFlight);
         var sum = new AtomicLong();

@@ -5,6 +5,7 @@ import dev.corobridge.Task;
 import dev.corobridge.core.HttpExchanges;
 import dev.corobridge.core.HttpLimits;
 import dev.corobridge.core.InFlight;
+import dev.corobridge.core.OffLoopThreads;
 import java.lang.reflect.Method;
 import java.net.ConnectException;
 import java.net.URI;
@@ -24,8 +25,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
@@ -75,14 +74,11 @@ import org.jspecify.annotations.Nullable;
 public final class ClientSession implements AsyncCloseable<RuntimeException> {
     private final HttpClient client;
 
-    /** The client's threads; the bodies are subscribed to there too, never on a loop. */
-    private final ExecutorService exchanges =
-            Executors.newCachedThreadPool(
-                    work -> {
-                        Thread thread = new Thread(work, "corobridge-http");
-                        thread.setDaemon(true);
-                        return thread;
-                    });
+    /**
+     * The client's threads (virtual ones where the JDK has them); a body's reader asks for more of
+     * it there too, never on a loop.
+     */
+    private final OffLoopThreads exchanges = OffLoopThreads.named("corobridge-http");
 
     private final @Nullable URI baseUri;
     private final Map<String, String> headers;
