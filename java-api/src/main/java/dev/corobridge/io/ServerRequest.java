@@ -3,6 +3,7 @@ package dev.corobridge.io;
 import com.sun.net.httpserver.HttpExchange;
 import dev.corobridge.Async;
 import dev.corobridge.Task;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -98,16 +99,8 @@ public final class ServerRequest {
      * @throws IllegalStateException if the body was read already
      */
     public Task<byte[]> bytes() {
-        if (!bodyRead.compareAndSet(false, true)) {
-            throw new IllegalStateException(
-                    "the body of " + method() + " " + path() + " was read already: read it once");
-        }
-        return Async.toThread(
-                () -> {
-                    try (InputStream in = exchange.getRequestBody()) {
-                        return in.readAllBytes();
-                    }
-                });
+        claimBody();
+        return Async.toThread(this::readBody);
     }
 
     /**
@@ -119,8 +112,21 @@ public final class ServerRequest {
         var charset =
                 dev.corobridge.core.HttpExchanges.charsetOf(
                         Objects.requireNonNullElse(header("Content-Type"), ""));
-        Task<byte[]> bytes = bytes();
-        return Async.launch(() -> new String(bytes.await(), charset));
+        claimBody();
+        return Async.toThread(() -> new String(readBody(), charset)); // decoded off the loop too
+    }
+
+    private void claimBody() {
+        if (!bodyRead.compareAndSet(false, true)) {
+            throw new IllegalStateException(
+                    "the body of " + method() + " " + path() + " was read already: read it once");
+        }
+    }
+
+    private byte[] readBody() throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            return in.readAllBytes();
+        }
     }
 
     @Override

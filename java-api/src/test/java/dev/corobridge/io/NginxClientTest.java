@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -165,6 +166,40 @@ class NginxClientTest {
         assertTrue(Long.parseLong(fields[3]) < LARGE, "nginx sent it all: " + fields[3]);
         assertEquals("", fields[4], "nginx saw the response to its end: " + List.of(fields));
         eventually(() -> nginx.activeConnections() == 0, "a connection stayed open");
+    }
+
+    @Test
+    void cancellingBeforeTheHeadersDropsTheRequestAsNginxSeesIt() throws Exception {
+        // nginx passes the request to a server that never answers; the client gives up waiting.
+        try (var silent = new LocalServers.Raw("");
+                var proxy =
+                        Nginx.startOrSkip(
+                                "location /stalled { proxy_pass "
+                                        + silent.base()
+                                        + "; proxy_read_timeout 60s; }",
+                                false,
+                                "")) {
+            Async.run(
+                    () -> {
+                        try (var session = ClientSession.create()) {
+                            Task<ClientResponse> response =
+                                    session.get(proxy.uri("/stalled").toString());
+                            Async.toThread(() -> silent.requestSeen.await(10, TimeUnit.SECONDS))
+                                    .await();
+                            response.cancel(true);
+                            assertThrows(CancellationException.class, response::await);
+                            return null;
+                        }
+                    });
+            // 499: nginx's "client closed request"; it then drops the upstream request too.
+            eventually(() -> !proxy.accessLog().isEmpty(), "nginx never logged the request");
+            String[] fields = proxy.accessLog().get(0).split(" ", -1);
+            assertEquals(List.of("GET", "/stalled", "499"), List.of(fields).subList(0, 3));
+            assertTrue(
+                    silent.clientClosed.await(10, TimeUnit.SECONDS),
+                    "nginx kept the upstream request open");
+            eventually(() -> proxy.activeConnections() == 0, "a connection stayed open");
+        }
     }
 
     @Test
