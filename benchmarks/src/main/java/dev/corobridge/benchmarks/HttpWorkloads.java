@@ -123,8 +123,7 @@ public final class HttpWorkloads {
     }
 
     /** The JDK client alone: a semaphore's permit per GET, released when its body is read. */
-    static long sendAsync(HttpClient client, URI url, int requests, int inFlight)
-            throws Exception {
+    static long sendAsync(HttpClient client, URI url, int requests, int inFlight) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(url).build();
         var permits = new Semaphore(inFlight);
         var sum = new AtomicLong();

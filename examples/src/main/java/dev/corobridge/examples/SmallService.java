@@ -63,7 +63,9 @@ public final class SmallService {
                                             .build();
                             var users =
                                     WebServer.builder()
-                                            .get("/users/{id}", request -> user(request, db, ordersApi))
+                                            .get(
+                                                    "/users/{id}",
+                                                    request -> user(request, db, ordersApi))
                                             .requestTimeout(Duration.ofSeconds(5))
                                             .start(0);
                             var client = ClientSession.create()) {

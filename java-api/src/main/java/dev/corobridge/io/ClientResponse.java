@@ -2,8 +2,8 @@ package dev.corobridge.io;
 
 import dev.corobridge.AsyncCloseable;
 import dev.corobridge.Task;
-import dev.corobridge.core.HttpExchanges;
 import dev.corobridge.core.HttpBody;
+import dev.corobridge.core.HttpExchanges;
 import dev.corobridge.stream.AsyncStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;

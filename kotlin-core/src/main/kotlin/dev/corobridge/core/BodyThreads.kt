@@ -71,8 +71,8 @@ internal enum class BodyThreads {
         val virtualFactory: ThreadFactory? = virtualThreadFactory("corobridge-task")
 
         /**
-         * `Thread.ofVirtual().name(name).factory()`, looked up at run time so the jar still runs
-         * on JDK 17 (null there).
+         * `Thread.ofVirtual().name(name).factory()`, looked up at run time so the jar still runs on
+         * JDK 17 (null there).
          */
         fun virtualThreadFactory(name: String): ThreadFactory? =
             try {

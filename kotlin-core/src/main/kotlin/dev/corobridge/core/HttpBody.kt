@@ -12,19 +12,19 @@ import kotlin.coroutines.resume
 import kotlinx.coroutines.suspendCancellableCoroutine
 
 /**
- * A response body as the JDK's client delivers it, read ahead up to [readAhead] bytes before
- * anyone asks. Most bodies end within that: their connection goes back to the pool, and the
- * exchange's [permits] with it, as soon as the last byte arrives, and reading them later is done
- * at once, with no hop between threads. A longer body is read at its reader's pace (back-pressure:
- * never held whole in memory unless read whole), and its permits are held until its end, a
- * failure, or [discard], which aborts the rest (the connection closes rather than going back to
- * the pool half-read).
+ * A response body as the JDK's client delivers it, read ahead up to [readAhead] bytes before anyone
+ * asks. Most bodies end within that: their connection goes back to the pool, and the exchange's
+ * [permits] with it, as soon as the last byte arrives, and reading them later is done at once, with
+ * no hop between threads. A longer body is read at its reader's pace (back-pressure: never held
+ * whole in memory unless read whole), and its permits are held until its end, a failure, or
+ * [discard], which aborts the rest (the connection closes rather than going back to the pool
+ * half-read).
  *
- * One reader, chosen by the caller (`ClientResponse` checks it): [readAll], [stream] or
- * [excerpt], possibly followed by [discard]. Chunks arrive on the JDK's threads, readers come from
- * a loop; the monitor of [chunks] guards the state, and no callback runs inside it. A request for
- * more made by a reader goes through [executor]: the JDK parses what it has buffered in the thread
- * that asks, which must not be a loop's.
+ * One reader, chosen by the caller (`ClientResponse` checks it): [readAll], [stream] or [excerpt],
+ * possibly followed by [discard]. Chunks arrive on the JDK's threads, readers come from a loop; the
+ * monitor of [chunks] guards the state, and no callback runs inside it. A request for more made by
+ * a reader goes through [executor]: the JDK parses what it has buffered in the thread that asks,
+ * which must not be a loop's.
  */
 @InternalCorobridgeApi
 public class HttpBody
@@ -158,8 +158,8 @@ internal constructor(
     }
 
     /**
-     * The first [limit] bytes of the body (fewer if it is shorter or fails), once they arrived;
-     * the rest is left unread.
+     * The first [limit] bytes of the body (fewer if it is shorter or fails), once they arrived; the
+     * rest is left unread.
      */
     @JvmSynthetic
     internal suspend fun excerpt(limit: Int): ByteArray {
@@ -182,15 +182,16 @@ internal constructor(
      * The body as a publisher for one subscriber, buffered chunks first: it asks for more as its
      * subscriber asks, and its subscriber's cancel aborts the rest of the body.
      */
-    public fun stream(): Flow.Publisher<List<ByteBuffer>> = Flow.Publisher { subscriber ->
-        val stream = Downstream(subscriber)
-        synchronized(chunks) {
-            check(downstream == null) { "a body is streamed once" }
-            downstream = stream
+    public fun stream(): Flow.Publisher<List<ByteBuffer>> =
+        Flow.Publisher { subscriber ->
+            val stream = Downstream(subscriber)
+            synchronized(chunks) {
+                check(downstream == null) { "a body is streamed once" }
+                downstream = stream
+            }
+            subscriber.onSubscribe(stream)
+            stream.drain()
         }
-        subscriber.onSubscribe(stream)
-        stream.drain()
-    }
 
     /**
      * Aborts what has not arrived (nothing, if the body has ended), drops what has, and releases
@@ -210,7 +211,9 @@ internal constructor(
     }
 
     private fun wantsMore(): Boolean =
-        !ended && !aborted && (readingAll || buffered < readAhead || downstream?.wantsMore() == true)
+        !ended &&
+            !aborted &&
+            (readingAll || buffered < readAhead || downstream?.wantsMore() == true)
 
     private fun takeOnChange(): (() -> Unit)? = onChange.also { onChange = null }
 
@@ -251,9 +254,7 @@ internal constructor(
                 )
                 return
             }
-            synchronized(chunks) {
-                demand = if (demand + n < 0) Long.MAX_VALUE else demand + n
-            }
+            synchronized(chunks) { demand = if (demand + n < 0) Long.MAX_VALUE else demand + n }
             drain()
         }
 

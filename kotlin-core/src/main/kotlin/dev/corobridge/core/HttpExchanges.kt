@@ -24,9 +24,8 @@ import kotlinx.coroutines.withTimeoutOrNull
  *
  * Limits are semaphores: a permit of the response's host, then one of the session, taken before the
  * request is sent and held until its body has arrived to the end ([HttpBody] reads ahead), has been
- * discarded, or has failed
- * (aiohttp's `limit_per_host` and `limit`, which count connections in use). The host's comes first,
- * so that requests queued for a busy host hold none of the session's.
+ * discarded, or has failed (aiohttp's `limit_per_host` and `limit`, which count connections in
+ * use). The host's comes first, so that requests queued for a busy host hold none of the session's.
  */
 @InternalCorobridgeApi
 public object HttpExchanges {
@@ -52,7 +51,8 @@ public object HttpExchanges {
         host: String,
         deadlineNanos: Long,
         executor: Executor,
-        send: Function<HttpResponse.BodyHandler<HttpBody>, CompletableFuture<HttpResponse<HttpBody>>>,
+        send:
+            Function<HttpResponse.BodyHandler<HttpBody>, CompletableFuture<HttpResponse<HttpBody>>>,
         successOnly: Boolean,
         opened: Function<HttpResponse<HttpBody>, R>,
         discard: java.util.function.Consumer<R>,
@@ -66,19 +66,25 @@ public object HttpExchanges {
             try {
                 val future =
                     send.apply { HttpBody(permits, READ_AHEAD_BYTES, executor) }.also { sent = it }
-                val response = beforeDeadline(deadlineNanos, timedOut) { awaitOwned(future, describe) }
+                val response =
+                    beforeDeadline(deadlineNanos, timedOut) { awaitOwned(future, describe) }
                 if (successOnly && response.statusCode() !in 200..299) {
                     val excerpt =
                         beforeDeadline(deadlineNanos, timedOut) {
                             response.body().excerpt(EXCERPT_BYTES)
                         }
-                    val charset = charsetOf(response.headers().firstValue("content-type").orElse(""))
+                    val charset =
+                        charsetOf(response.headers().firstValue("content-type").orElse(""))
                     throw rejected.apply(response, String(excerpt, charset))
                 }
                 opened.apply(response)
             } catch (e: Throwable) {
                 // A response that came as the task failed or was cancelled: nobody reads it.
-                sent?.takeIf { it.isDone && !it.isCompletedExceptionally }?.getNow(null)?.body()?.discard()
+                sent
+                    ?.takeIf { it.isDone && !it.isCompletedExceptionally }
+                    ?.getNow(null)
+                    ?.body()
+                    ?.discard()
                 permits.release()
                 throw e
             }
