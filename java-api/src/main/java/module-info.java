@@ -6,6 +6,7 @@ module dev.corobridge {
     requires transitive dev.corobridge.core;
     requires static transitive org.jspecify;
     requires transitive java.net.http;
+    requires transitive java.sql;
     requires jdk.httpserver;
 
     exports dev.corobridge;

@@ -6,6 +6,7 @@ module dev.corobridge.core {
     requires transitive kotlin.stdlib;
     requires transitive kotlinx.coroutines.core;
     requires transitive java.net.http;
+    requires transitive java.sql;
 
     exports dev.corobridge.core to
             dev.corobridge;

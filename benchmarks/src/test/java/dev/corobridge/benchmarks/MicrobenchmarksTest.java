@@ -40,8 +40,16 @@ class MicrobenchmarksTest {
     void sleepFanOutsFinishEverySleep() throws Exception {
         var benchmark = new SleepFanOutBenchmark();
         assertEquals(SleepFanOutBenchmark.SLEEPS, benchmark.corobridgeFutureStyle());
-        assertEquals(SleepFanOutBenchmark.SLEEPS, benchmark.corobridgeJavaBodies());
         assertEquals(SleepFanOutBenchmark.SLEEPS, benchmark.kotlinxLaunchDelay());
+    }
+
+    // Apart, with room: on JDK 17 each of the 10,000 bodies is a platform thread of its own, and
+    // the run took 9-12 s alone on 2 CPUs, past 30 s under a loaded build.
+    @Test
+    @Timeout(120)
+    void sleepFanOutOfJavaBodiesFinishesEverySleep() throws Exception {
+        assertEquals(
+                SleepFanOutBenchmark.SLEEPS, new SleepFanOutBenchmark().corobridgeJavaBodies());
     }
 
     @Test

@@ -1,17 +1,20 @@
 package dev.corobridge.examples;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Runs the examples by name: {@code list} prints their names, {@code all} runs every one in guide
- * order, and {@code NAME...} runs the named ones (simple class names, case-insensitive).
+ * order, {@code NAME...} runs the named ones (simple class names, case-insensitive), and {@code
+ * NAME ARG...} runs one with arguments of its own.
  *
  * <pre>
  * mvn -q -pl examples compile exec:java -Dexec.args=list
  * mvn -q -pl examples compile exec:java -Dexec.args=all
  * mvn -q -pl examples compile exec:java -Dexec.args=ConcurrentDownloads
+ * mvn -q -pl examples compile exec:java -Dexec.args="QueryingDatabases jdbc:postgresql://127.0.0.1/postgres?user=postgres"
  * </pre>
  */
 public final class Examples {
@@ -23,7 +26,12 @@ public final class Examples {
         void run(String[] args) throws Exception;
     }
 
-    record Example(String name, Main main) {}
+    /** An example; {@code arguments} names what it accepts after its name, or is empty. */
+    record Example(String name, Main main, String arguments) {
+        Example(String name, Main main) {
+            this(name, main, "");
+        }
+    }
 
     /** Every example, in the order of the guide. */
     static final List<Example> ALL =
@@ -41,6 +49,7 @@ public final class Examples {
                     new Example("ResultsAsTheyArrive", ResultsAsTheyArrive::main),
                     new Example("FetchingPages", FetchingPages::main),
                     new Example("SmallService", SmallService::main),
+                    new Example("QueryingDatabases", QueryingDatabases::main, "[JDBC_URL]"),
                     new Example("KotlinFromJava", KotlinFromJava::main));
 
     /** Exit code for a command line that names no known example. */
@@ -65,6 +74,12 @@ public final class Examples {
         }
         if (args.length == 1 && args[0].equalsIgnoreCase("list")) {
             ALL.forEach(example -> System.out.println(example.name()));
+            return 0;
+        }
+        Example first = find(args[0]);
+        if (first != null && !first.arguments().isEmpty() && args.length > 1) {
+            // NAME ARG...: one example, with its own arguments (a JDBC URL, say).
+            first.main().run(Arrays.copyOfRange(args, 1, args.length));
             return 0;
         }
         List<Example> selected = new ArrayList<>();
@@ -101,7 +116,8 @@ public final class Examples {
     }
 
     private static String usage() {
-        StringBuilder text = new StringBuilder("usage: Examples list | all | NAME...\nexamples:");
+        StringBuilder text =
+                new StringBuilder("usage: Examples list | all | NAME... | NAME ARG...\nexamples:");
         ALL.forEach(example -> text.append("\n  ").append(example.name()));
         return text.toString();
     }

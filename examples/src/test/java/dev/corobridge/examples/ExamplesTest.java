@@ -24,6 +24,7 @@ class ExamplesTest {
                     "ResultsAsTheyArrive",
                     "FetchingPages",
                     "SmallService",
+                    "QueryingDatabases",
                     "KotlinFromJava");
 
     @Test
@@ -54,6 +55,7 @@ class ExamplesTest {
                         ResultsAsTheyArriveTest.OUTPUT,
                         FetchingPagesTest.OUTPUT,
                         SmallServiceTest.OUTPUT,
+                        QueryingDatabasesTest.OUTPUT,
                         KotlinFromJavaTest.OUTPUT);
         for (int i = 0; i < NAMES.size(); i++) {
             expected.add("== " + NAMES.get(i) + " ==");
@@ -103,6 +105,6 @@ class ExamplesTest {
         var captured = Console.capture(() -> Examples.run());
 
         assertEquals(Examples.USAGE, captured.value());
-        assertEquals("usage: Examples list | all | NAME...", captured.err().get(0));
+        assertEquals("usage: Examples list | all | NAME... | NAME ARG...", captured.err().get(0));
     }
 }

@@ -3,6 +3,7 @@ package dev.corobridge.stream;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.corobridge.Async;
+import dev.corobridge.AsyncCloseable;
 import dev.corobridge.AsyncRunnable;
 import dev.corobridge.BodyThreads;
 import dev.corobridge.Dispatcher;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import kotlinx.coroutines.flow.FlowKt;
@@ -234,6 +236,53 @@ class AsyncStreamTest {
                 });
         assertEquals(
                 List.of("got 0", "got 1", "generator finally", "consumer done"), trail.events());
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.corobridge.Loops#kinds")
+    void aCancelledConsumerEndsOnlyAfterTheGeneratorsCleanup(BodyThreads kind) throws Exception {
+        var trail = new Trail();
+        run(
+                kind,
+                () -> {
+                    // The cleanup takes a while off the loop, as a statement's cancel does.
+                    AsyncCloseable<RuntimeException> slowToClose =
+                            () ->
+                                    CompletableFuture.runAsync(
+                                            () -> {
+                                                sleepQuietly(Duration.ofMillis(200));
+                                                trail.add("generator cleaned up");
+                                            });
+                    var ticks =
+                            AsyncStream.<Integer>generate(
+                                    out -> {
+                                        try (slowToClose) {
+                                            for (int i = 0; ; i++) {
+                                                out.emit(i);
+                                                Async.sleep(Duration.ofMillis(5)).await();
+                                            }
+                                        }
+                                    });
+                    var consumer =
+                            Async.launch(
+                                    () -> {
+                                        for (int x : ticks) trail.add("got " + x);
+                                    });
+                    while (trail.events().size() < 2) Async.yieldNow().await();
+                    consumer.cancel();
+                    assertThrows(CancellationException.class, consumer::await);
+                    trail.add("consumer done");
+                });
+        assertEquals(
+                List.of("got 0", "got 1", "generator cleaned up", "consumer done"), trail.events());
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @ParameterizedTest

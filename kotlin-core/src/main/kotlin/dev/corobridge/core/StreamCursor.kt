@@ -20,10 +20,10 @@ import kotlinx.coroutines.isActive
  * paused at its `yield` while the consumer works, exactly as in Python. Failures travel as values
  * (ADR 0003), so the consumer rethrows the producer's own exception object.
  *
- * Stopping: [close] cancels the producer and awaits its cleanup (the generator's `finally`). A
- * cursor abandoned by a `break` is closed when the iterating body returns ([JavaBody.onExit]):
- * otherwise the producer, a child waiting for a request that never comes, would keep the task from
- * completing.
+ * Stopping: [close] cancels the producer and awaits its cleanup (the generator's `finally`), and so
+ * does a cancellation of the iterating task while it waits for an element. A cursor abandoned by a
+ * `break` is closed when the iterating body returns ([JavaBody.onExit]): otherwise the producer, a
+ * child waiting for a request that never comes, would keep the task from completing.
  *
  * Not thread-safe: one task body uses a cursor (as with any `Iterator`).
  */
@@ -58,7 +58,11 @@ public class StreamCursor<T> internal constructor(private val flow: Flow<T>) : A
             body.await(reply)
         } catch (e: CancellationException) {
             finish()
-            producer?.cancel(e)
+            producer?.let { running ->
+                running.cancel(e)
+                // Its cleanup (a generator's finally, a statement's cancel) ends before this task.
+                if (!running.future.isSettled()) body.await(running.future, cancellable = false)
+            }
             throw e
         }
         return when (val signal = reply.getNow(null)) {
