@@ -50,6 +50,7 @@ public final class Examples {
                     new Example("FetchingPages", FetchingPages::main),
                     new Example("SmallService", SmallService::main),
                     new Example("QueryingDatabases", QueryingDatabases::main, "[JDBC_URL]"),
+                    new Example("RedisCommands", RedisCommands::main, "[REDIS_URI]"),
                     new Example("KotlinFromJava", KotlinFromJava::main));
 
     /** Exit code for a command line that names no known example. */

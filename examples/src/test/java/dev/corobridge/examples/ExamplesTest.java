@@ -25,6 +25,7 @@ class ExamplesTest {
                     "FetchingPages",
                     "SmallService",
                     "QueryingDatabases",
+                    "RedisCommands",
                     "KotlinFromJava");
 
     @Test
@@ -56,6 +57,7 @@ class ExamplesTest {
                         FetchingPagesTest.OUTPUT,
                         SmallServiceTest.OUTPUT,
                         QueryingDatabasesTest.OUTPUT,
+                        RedisCommandsTest.output(),
                         KotlinFromJavaTest.OUTPUT);
         for (int i = 0; i < NAMES.size(); i++) {
             expected.add("== " + NAMES.get(i) + " ==");
