@@ -10,6 +10,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.corobridge.Async;
 import dev.corobridge.Task;
 import dev.corobridge.stream.AsyncStream;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,6 +58,41 @@ abstract class DatabaseContract {
     @FunctionalInterface
     interface PauseCount {
         int most() throws Exception;
+    }
+
+    /** What {@link #sampling} samples: a count read through {@code watcher}. */
+    @FunctionalInterface
+    interface Sample {
+        int read(Connection watcher) throws SQLException;
+    }
+
+    /**
+     * Samples {@code sample} every few milliseconds on a thread of its own, over {@code watcher} (a
+     * connection from outside the pool, closed at the end), keeping the most seen.
+     */
+    static PauseCount sampling(Connection watcher, Sample sample) {
+        var most = new AtomicInteger();
+        var stop = new AtomicBoolean();
+        Thread sampler =
+                new Thread(
+                        () -> {
+                            try (watcher) {
+                                while (!stop.get()) {
+                                    most.accumulateAndGet(sample.read(watcher), Math::max);
+                                    Thread.sleep(3);
+                                }
+                            } catch (Exception e) {
+                                most.set(-1); // seen as a wrong count by the test
+                            }
+                        },
+                        "database sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        return () -> {
+            stop.set(true);
+            sampler.join();
+            return most.get();
+        };
     }
 
     @BeforeEach
@@ -113,6 +150,15 @@ abstract class DatabaseContract {
                     assertEquals(
                             1,
                             db.update("UPDATE users SET name = ? WHERE id = ?", "Ada L.", 1)
+                                    .await());
+                    // null binds SQL NULL.
+                    assertEquals(
+                            1, db.update("UPDATE users SET age = ? WHERE id = ?", null, 3).await());
+                    assertEquals(
+                            Optional.of(true),
+                            db.queryOne(
+                                            "SELECT age IS NULL FROM users WHERE id = 3",
+                                            r -> r.getBoolean(1))
                                     .await());
                     int[] inserted =
                             db.batch(

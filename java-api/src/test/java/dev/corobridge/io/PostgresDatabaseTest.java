@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,33 +67,7 @@ public class PostgresDatabaseTest extends DatabaseContract {
      */
     @Override
     PauseCount countPauses() throws Exception {
-        var most = new AtomicInteger();
-        var stop = new AtomicBoolean();
-        Connection watcher = monitor();
-        Thread sampler =
-                new Thread(
-                        () -> {
-                            try (watcher) {
-                                while (!stop.get()) {
-                                    most.accumulateAndGet(
-                                            count(watcher, "%PAUSE(%", "active"), Math::max);
-                                    Thread.sleep(3);
-                                }
-                            } catch (Exception e) {
-                                most.set(-1); // seen as a wrong count by the test
-                            }
-                        },
-                        "pg_stat_activity sampler");
-        sampler.setDaemon(true);
-        sampler.start();
-        return new PauseCount() {
-            @Override
-            public int most() throws InterruptedException {
-                stop.set(true);
-                sampler.join();
-                return most.get();
-            }
-        };
+        return sampling(monitor(), watcher -> count(watcher, "%PAUSE(%", "active"));
     }
 
     @Test

@@ -11,8 +11,6 @@ import java.security.cert.CertificateFactory
 import java.util.concurrent.TimeUnit
 import javax.net.ssl.SSLContext
 import javax.net.ssl.TrustManagerFactory
-import org.junit.jupiter.api.Assertions
-import org.junit.jupiter.api.Assumptions
 
 /**
  * An nginx of its own on a free loopback port, for tests and benchmarks that need an HTTP server
@@ -109,9 +107,10 @@ private constructor(
         @Throws(IOException::class)
         fun startOrSkip(locations: String, tls: Boolean = false, http: String = ""): Nginx {
             if (executable() == null) {
-                val why = "no nginx on this machine (Debian: apt-get install nginx-light)"
-                if (System.getenv(REQUIRED) != null) Assertions.fail<Unit>("$why; $REQUIRED is set")
-                Assumptions.abort<Unit>(why)
+                skipOrFail(
+                    "no nginx on this machine (Debian: apt-get install nginx-light)",
+                    REQUIRED,
+                )
             }
             return start(locations, tls, http = http)
         }

@@ -7,8 +7,6 @@ import java.nio.file.Files
 import java.nio.file.Path
 import java.util.Comparator
 import java.util.concurrent.TimeUnit
-import org.junit.jupiter.api.Assertions
-import org.junit.jupiter.api.Assumptions
 
 /**
  * A PostgreSQL cluster of its own on a free loopback port, for tests and benchmarks: made by
@@ -76,10 +74,10 @@ private constructor(
         @Throws(IOException::class)
         fun startOrSkip(): Postgres {
             if (binaries() == null) {
-                val why =
-                    "no PostgreSQL server on this machine (Debian: apt-get install postgresql)"
-                if (System.getenv(REQUIRED) != null) Assertions.fail<Unit>("$why; $REQUIRED is set")
-                Assumptions.abort<Unit>(why)
+                skipOrFail(
+                    "no PostgreSQL server on this machine (Debian: apt-get install postgresql)",
+                    REQUIRED,
+                )
             }
             return start()
         }
