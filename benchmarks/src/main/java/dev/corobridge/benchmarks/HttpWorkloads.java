@@ -146,34 +146,10 @@ public final class HttpWorkloads {
     static long virtualThreads(URI url, int requests, int inFlight) throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpRequest request = HttpRequest.newBuilder(url).build();
-        var permits = new Semaphore(inFlight);
-        var sum = new AtomicLong();
-        List<Thread> threads = new ArrayList<>(requests);
-        for (int i = 0; i < requests; i++) {
-            threads.add(
-                    VirtualThreads.require()
-                            .newThread(
-                                    () -> {
-                                        try {
-                                            permits.acquire();
-                                            try {
-                                                sum.addAndGet(
-                                                        client.send(
-                                                                        request,
-                                                                        BodyHandlers.ofByteArray())
-                                                                .body()
-                                                                .length);
-                                            } finally {
-                                                permits.release();
-                                            }
-                                        } catch (Exception e) {
-                                            throw new IllegalStateException(e);
-                                        }
-                                    }));
-        }
-        for (Thread thread : threads) thread.start();
-        for (Thread thread : threads) thread.join();
-        return sum.get();
+        return VirtualThreads.sumBounded(
+                requests,
+                inFlight,
+                i -> client.send(request, BodyHandlers.ofByteArray()).body().length);
     }
 
     /** The corobridge server of the {@code wrk} row, started by the calling task. */

@@ -2,8 +2,12 @@ package dev.corobridge.benchmarks;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Virtual threads when the running JDK has them (21+): this module compiles for release 17, so
@@ -25,6 +29,43 @@ final class VirtualThreads {
                 () ->
                         new UnsupportedOperationException(
                                 "virtual threads need JDK 21+, this is " + Runtime.version()));
+    }
+
+    /** Work for one index of {@link #sumBounded}. */
+    @FunctionalInterface
+    interface IndexedWork {
+        long run(int index) throws Exception;
+    }
+
+    /**
+     * Runs {@code work} for each index below {@code count} on a virtual thread of its own, at most
+     * {@code bound} at once (a {@code Semaphore}), and returns the sum of what they returned.
+     */
+    static long sumBounded(int count, int bound, IndexedWork work) throws InterruptedException {
+        var permits = new Semaphore(bound);
+        var sum = new AtomicLong();
+        List<Thread> threads = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int index = i;
+            threads.add(
+                    require()
+                            .newThread(
+                                    () -> {
+                                        try {
+                                            permits.acquire();
+                                            try {
+                                                sum.addAndGet(work.run(index));
+                                            } finally {
+                                                permits.release();
+                                            }
+                                        } catch (Exception e) {
+                                            throw new IllegalStateException(e);
+                                        }
+                                    }));
+        }
+        for (Thread thread : threads) thread.start();
+        for (Thread thread : threads) thread.join();
+        return sum.get();
     }
 
     private static Optional<ThreadFactory> lookUp() {
