@@ -73,23 +73,15 @@ public class JdbcCalls(private val dataSource: DataSource, private val limit: In
      */
     public fun <T> transaction(body: JdbcBody<T>): TaskFuture<T> =
         Coordination.waiting {
-            permits.acquire()
-            try {
-                val connection = onConnectionThread { openWithoutAutoCommit() }
+            withoutAutoCommit { connection ->
                 val transaction = JdbcTransaction(this@JdbcCalls, connection)
-                try {
-                    committing(connection) {
-                        try {
-                            transaction.run(body)
-                        } finally {
-                            transaction.close()
-                        }
+                committing(connection) {
+                    try {
+                        transaction.run(body)
+                    } finally {
+                        transaction.close()
                     }
-                } finally {
-                    finish(connection) { it.close() }
                 }
-            } finally {
-                permits.release()
             }
         }
 
@@ -111,23 +103,7 @@ public class JdbcCalls(private val dataSource: DataSource, private val limit: In
     ): Flow<R> {
         require(batch >= 1) { "batch must be >= 1, was $batch" }
         return flow {
-            permits.acquire()
-            try {
-                val connection = onConnectionThread { openWithoutAutoCommit() }
-                try {
-                    streamRows(connection, batch, query, reader)
-                } finally {
-                    finish(connection) {
-                        try {
-                            it.autoCommit = true
-                        } finally {
-                            it.close()
-                        }
-                    }
-                }
-            } finally {
-                permits.release()
-            }
+            withoutAutoCommit { connection -> streamRows(connection, batch, query, reader) }
         }
     }
 
@@ -185,6 +161,30 @@ public class JdbcCalls(private val dataSource: DataSource, private val limit: In
             rows.close()
         } finally {
             statement?.close()
+        }
+    }
+
+    /**
+     * Waits for a place, takes a connection with auto-commit off for [work], and gives it back with
+     * auto-commit restored (a pool need not reset it), however the work ends.
+     */
+    private suspend inline fun <T> withoutAutoCommit(work: (Connection) -> T): T {
+        permits.acquire()
+        try {
+            val connection = onConnectionThread { openWithoutAutoCommit() }
+            try {
+                return work(connection)
+            } finally {
+                finish(connection) {
+                    try {
+                        it.autoCommit = true
+                    } finally {
+                        it.close()
+                    }
+                }
+            }
+        } finally {
+            permits.release()
         }
     }
 
