@@ -53,10 +53,11 @@ public class JdbcCalls(private val dataSource: DataSource, private val limit: In
      * closes the connection, however the work ends.
      */
     public fun <T> withConnection(work: ConnectionWork<T>): TaskFuture<T> =
-        Coordination.waiting {
-            // Waits for its place on the connection threads: a finished statement hands its place
-            // to the next one there, without a round trip through the loop.
-            onConnectionThread {
+        starter
+            // Starts on the connection threads, where it waits for a place: a finished statement
+            // hands its place to the next one there, and settles its task there, without a round
+            // trip through the loop.
+            .start(starter.currentContext() + threads, null, takesAwaitersCancellation = true) {
                 permits.acquire()
                 try {
                     dataSource.connection.use { connection -> runCancellable(connection, work) }
@@ -64,7 +65,7 @@ public class JdbcCalls(private val dataSource: DataSource, private val limit: In
                     permits.release()
                 }
             }
-        }
+            .also { it.isOperation = true }
 
     /**
      * A started task: [body] runs as a Java body inside a transaction pinned to one connection,
