@@ -3,12 +3,22 @@ package dev.corobridge.core
 import java.util.concurrent.Callable
 import java.util.concurrent.CancellationException
 import java.util.concurrent.atomic.AtomicInteger
+import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.InternalCoroutinesApi
 import kotlinx.coroutines.Job
 
 /**
+ * Starts a task that runs blocking [work] on [dispatcher], a child of the current task; cancelling
+ * the task interrupts the thread running it, and the task ends once the work has returned.
+ */
+internal fun <T> TaskStarter.startInterruptible(
+    dispatcher: CoroutineDispatcher,
+    work: Callable<T>,
+): TaskFuture<T> = start(currentContext() + dispatcher, null) { runInterruptibly(this, work) }
+
+/**
  * Runs blocking [work] on the calling thread, interrupting that thread if [job] is cancelled
- * meanwhile.
+ * meanwhile; the work's failure after that interrupt reads as the cancellation.
  *
  * kotlinx's `runInterruptible` does the same, but it rethrows the work's exception through a scope
  * that may replace it with a recovered copy; here the work's own exception object is what the task
@@ -22,8 +32,10 @@ internal fun <T> runInterruptibly(job: Job, work: Callable<T>): T {
         job.invokeOnCompletion(onCancelling = true, invokeImmediately = true, handler = interrupter)
     try {
         return work.call()
-    } catch (e: InterruptedException) {
-        if (job.isCancelled)
+    } catch (e: Throwable) {
+        // The interrupt's own exception (InterruptedException, or ClosedByInterruptException from
+        // a file channel it closed) is the cancellation showing through: it reads as that.
+        if (interrupter.interrupted() && e !is CancellationException)
             throw CancellationException("the work was interrupted because its task was cancelled")
                 .apply { initCause(e) }
         throw e
@@ -46,6 +58,8 @@ private class Interrupter(private val thread: Thread) : (Throwable?) -> Unit {
             state.set(INTERRUPTED)
         }
     }
+
+    fun interrupted(): Boolean = state.get().let { it == INTERRUPTING || it == INTERRUPTED }
 
     fun finish() {
         while (true) {

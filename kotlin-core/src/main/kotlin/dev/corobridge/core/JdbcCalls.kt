@@ -120,8 +120,8 @@ public class JdbcCalls(private val dataSource: DataSource, private val limit: In
             try {
                 onConnectionThread { opened = runCancellable(connection, query) }
                 val rows = opened!!
-                do {
-                    val read = onConnectionThread {
+                emitInBatches(batch) {
+                    onConnectionThread {
                         runCancellable(connection) { _, cancels ->
                             rows.statement?.let { cancels.onCancel(it) }
                             val read = ArrayList<R>(minOf(batch, 1024))
@@ -129,8 +129,7 @@ public class JdbcCalls(private val dataSource: DataSource, private val limit: In
                             read
                         }
                     }
-                    for (row in read) emit(row)
-                } while (read.size == batch)
+                }
             } finally {
                 opened?.let { rows -> finish(connection) { closeWithStatement(rows) } }
             }

@@ -19,7 +19,7 @@ public class Threads private constructor(private val starter: TaskStarter) {
      * Runs blocking [work] on [dispatcher]; cancelling the task interrupts the thread running it.
      */
     public fun <T> offload(dispatcher: CoroutineDispatcher, work: Callable<T>): TaskFuture<T> =
-        starter.start(starter.currentContext() + dispatcher, null) { runInterruptibly(this, work) }
+        starter.startInterruptible(dispatcher, work)
 
     internal companion object {
         @JvmSynthetic fun create(starter: TaskStarter): Threads = Threads(starter)
