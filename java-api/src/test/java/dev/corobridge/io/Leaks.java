@@ -77,8 +77,15 @@ final class Leaks {
     }
 
     /** Zombie processes whose parent is this JVM. */
-    static List<Long> zombieChildren() throws IOException {
-        long self = ProcessHandle.current().pid();
+    static List<Long> zombieChildren() {
+        try {
+            return zombiesOf(ProcessHandle.current().pid());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<Long> zombiesOf(long self) throws IOException {
         List<Long> zombies = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
             for (Path entry : entries) {

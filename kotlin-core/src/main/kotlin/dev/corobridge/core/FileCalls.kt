@@ -22,7 +22,8 @@ public object FileCalls {
     /** A started task running blocking file [work] on the IO threads; see [FileCalls]. */
     @JvmStatic
     public fun <T> call(work: Callable<T>): TaskFuture<T> =
-        starter.startInterruptible(Dispatchers.IO, work)
+        // A body cancelled while awaiting it (a timeout) goes on once the file is closed.
+        starter.startInterruptible(Dispatchers.IO, work, partOfItsAwaiter = true)
 
     /**
      * A cold flow over a blocking source: each collection opens one with [open] and reads it

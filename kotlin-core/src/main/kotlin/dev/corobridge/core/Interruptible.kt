@@ -9,12 +9,17 @@ import kotlinx.coroutines.Job
 
 /**
  * Starts a task that runs blocking [work] on [dispatcher], a child of the current task; cancelling
- * the task interrupts the thread running it, and the task ends once the work has returned.
+ * the task interrupts the thread running it, and the task ends once the work has returned. With
+ * [partOfItsAwaiter], a task body awaiting it that is cancelled waits for that end too.
  */
 internal fun <T> TaskStarter.startInterruptible(
     dispatcher: CoroutineDispatcher,
     work: Callable<T>,
-): TaskFuture<T> = start(currentContext() + dispatcher, null) { runInterruptibly(this, work) }
+    partOfItsAwaiter: Boolean = false,
+): TaskFuture<T> =
+    start(currentContext() + dispatcher, null, takesAwaitersCancellation = partOfItsAwaiter) {
+        runInterruptibly(this, work)
+    }
 
 /**
  * Runs blocking [work] on the calling thread, interrupting that thread if [job] is cancelled

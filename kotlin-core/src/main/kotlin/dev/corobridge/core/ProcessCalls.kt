@@ -58,7 +58,11 @@ public object ProcessCalls {
         graceNanos: Long,
         result: Function<ProcessOutput, R>,
     ): TaskFuture<R> =
-        starter.start(starter.currentContext() + Dispatchers.IO, null) {
+        starter.start(
+            starter.currentContext() + Dispatchers.IO,
+            null,
+            takesAwaitersCancellation = true,
+        ) {
             val child = ChildProcess.start(command, charset, graceNanos)
             // Ended the moment this task is cancelled: its pipes then reach their ends, and the
             // reads below return.
@@ -160,10 +164,16 @@ private constructor(
 
     private fun onInput(step: (java.io.OutputStream) -> Unit): TaskFuture<Void?> {
         val starter = ProcessCalls.starter()
-        return starter.start(starter.currentContext() + Dispatchers.IO, null) {
+        // Takes its place in line in the caller's turn, so that writes go in the order they came.
+        return starter.start(
+            starter.currentContext(),
+            null,
+            startsInPlace = true,
+            takesAwaitersCancellation = true,
+        ) {
             writes.acquire()
             try {
-                step(process.outputStream)
+                withContext(Dispatchers.IO) { step(process.outputStream) }
                 null
             } finally {
                 writes.release()
@@ -177,7 +187,7 @@ private constructor(
      */
     public fun exitCode(): TaskFuture<Int> {
         val starter = ProcessCalls.starter()
-        return starter.start(starter.currentContext(), null) {
+        return starter.start(starter.currentContext(), null, takesAwaitersCancellation = true) {
             try {
                 process.onExit().await().exitValue()
             } catch (e: CancellationException) {
@@ -277,6 +287,8 @@ private constructor(
     }
 
     internal companion object {
+        private val EXEC_ERROR = Regex("error(?:=|: )(\\d+)")
+
         private fun isBrokenPipe(e: IOException): Boolean =
             e.message.let { it != null && ("Broken pipe" in it || "Stream closed" in it) }
 
@@ -316,14 +328,15 @@ private constructor(
             val message = e.message ?: return e
             val path =
                 if (File.separatorChar in program) "" else " on the PATH (${System.getenv("PATH")})"
-            return when {
-                "error=2," in message ->
+            // JDK 17: "error=2, No such file...", JDK 25: "Exec failed, error: 2 (No such...)".
+            return when (EXEC_ERROR.find(message)?.groupValues?.get(1)) {
+                "2" ->
                     IOException(
                         "cannot run '$program': no such program$path; give its full path, or " +
                             "install it",
                         e,
                     )
-                "error=13," in message ->
+                "13" ->
                     IOException(
                         "cannot run '$program': permission denied; make it executable " +
                             "(chmod +x), or run it through its interpreter",
