@@ -50,6 +50,8 @@ public final class Examples {
                     new Example("FetchingPages", FetchingPages::main),
                     new Example("SmallService", SmallService::main),
                     new Example("QueryingDatabases", QueryingDatabases::main, "[JDBC_URL]"),
+                    new Example("FileIo", FileIo::main),
+                    new Example("TasksThreadsProcesses", TasksThreadsProcesses::main),
                     new Example("RedisCommands", RedisCommands::main, "[REDIS_URI]"),
                     new Example("KotlinFromJava", KotlinFromJava::main));
 

@@ -25,6 +25,8 @@ class ExamplesTest {
                     "FetchingPages",
                     "SmallService",
                     "QueryingDatabases",
+                    "FileIo",
+                    "TasksThreadsProcesses",
                     "RedisCommands",
                     "KotlinFromJava");
 
@@ -57,6 +59,8 @@ class ExamplesTest {
                         FetchingPagesTest.OUTPUT,
                         SmallServiceTest.OUTPUT,
                         QueryingDatabasesTest.OUTPUT,
+                        FileIoTest.OUTPUT,
+                        TasksThreadsProcessesTest.OUTPUT,
                         RedisCommandsTest.output(),
                         KotlinFromJavaTest.OUTPUT);
         for (int i = 0; i < NAMES.size(); i++) {
