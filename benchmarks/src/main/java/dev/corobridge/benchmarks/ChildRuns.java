@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
 
@@ -54,6 +55,22 @@ final class ChildRuns {
                             + ")");
         }
         return result;
+    }
+
+    /**
+     * What a child process of a harness does after its warm-up: runs {@code work} once, measured,
+     * and prints its checksum and the result line that {@link #run} reads.
+     */
+    static void measureAndPrint(Callable<Long> work) throws Exception {
+        double cpuBefore = ProcessStats.cpuNanos();
+        long start = System.nanoTime();
+        long checksum = work.call();
+        long wall = System.nanoTime() - start;
+        double cpu = ProcessStats.cpuNanos() - cpuBefore;
+        System.out.println("CHECKSUM " + checksum);
+        System.out.println(
+                new Measurement(wall, cpu, ProcessStats.peakRssBytes(), Double.NaN).toLine());
+        System.out.flush();
     }
 
     /**

@@ -17,16 +17,8 @@ public final class DbChild {
         try (var pool = DbWorkloads.pool(args[1], args[2], size)) {
             // Warm-up: the JIT, and the driver's prepared-statement cache on every connection.
             DbWorkloads.run(contender, pool, size, Integer.parseInt(args[5]));
-            double cpuBefore = ProcessStats.cpuNanos();
-            long start = System.nanoTime();
-            long checksum = DbWorkloads.run(contender, pool, size, queries);
-            long wall = System.nanoTime() - start;
-            double cpu = ProcessStats.cpuNanos() - cpuBefore;
-            System.out.println("CHECKSUM " + checksum);
-            System.out.println(
-                    new Measurement(wall, cpu, ProcessStats.peakRssBytes(), Double.NaN).toLine());
+            ChildRuns.measureAndPrint(() -> DbWorkloads.run(contender, pool, size, queries));
         }
-        System.out.flush();
         System.exit(0);
     }
 }

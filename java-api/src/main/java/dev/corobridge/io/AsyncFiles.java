@@ -57,7 +57,7 @@ public final class AsyncFiles {
      * Lines read per hop to an I/O thread: enough that the hop's cost is shared by many lines, few
      * enough that a stream reads little ahead of its consumer.
      */
-    static final int LINES_PER_READ = 512;
+    static final int LINES_PER_READ = 4096;
 
     /** The most bytes read or written by one system call: a cancellation waits for one at most. */
     static final int CHUNK = 1 << 20;

@@ -143,6 +143,34 @@ class AsyncFilesTest {
     }
 
     @Test
+    void mappedAndFilteredLinesKeepTheirOrderAndAFailureComesAfterTheLinesBeforeIt()
+            throws Exception {
+        Path file = dir.resolve("numbers.txt");
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 10_000; i++) text.append(i).append('\n');
+        text.append("not a number\n").append("10001\n");
+        Files.writeString(file, text);
+        List<Integer> seen = new ArrayList<>();
+        NumberFormatException failure =
+                assertThrows(
+                        NumberFormatException.class,
+                        () ->
+                                Async.run(
+                                        () -> {
+                                            for (int even :
+                                                    AsyncFiles.lines(file)
+                                                            .map(Integer::parseInt)
+                                                            .filter(n -> n % 2 == 0)) {
+                                                seen.add(even);
+                                            }
+                                            return null;
+                                        }));
+        assertTrue(failure.getMessage().contains("not a number"), failure.getMessage());
+        assertEquals(5_000, seen.size());
+        assertEquals(9_998, seen.get(seen.size() - 1));
+    }
+
+    @Test
     void aLoopThatStopsEarlyClosesTheFile() throws Exception {
         Path file = dir.resolve("long.txt");
         Files.write(file, "x\n".repeat(100_000).getBytes(UTF_8));

@@ -225,6 +225,24 @@ class SubprocessTest {
     }
 
     @Test
+    void outputLinesSplitAtEveryLineBreakAndKeepALastLineWithoutOne() throws Exception {
+        List<String> lines =
+                Async.run(
+                        () -> {
+                            try (Subprocess printf =
+                                    Command.of(
+                                                    "sh",
+                                                    "-c",
+                                                    "printf 'a\\r\\nb\\rc\\n'; sleep 0.1; printf '\\nd\\r'; sleep 0.1; printf '\\ne'")
+                                            .start()
+                                            .await()) {
+                                return printf.stdoutLines().toList().await();
+                            }
+                        });
+        assertEquals(List.of("a", "b", "c", "", "d", "e"), lines);
+    }
+
+    @Test
     void writesGoToStdinInOrder() throws Exception {
         List<Object> seen =
                 Async.run(

@@ -28,9 +28,10 @@ public object FileCalls {
     /**
      * A cold flow over a blocking source: each collection opens one with [open] and reads it
      * through [readBatch], up to [batch] elements per hop to the IO threads (fewer only at the
-     * end), emitting them to the collector in its own context. The source is read no further ahead
-     * than one batch, and is closed when its elements end, reading fails, or the collector stops
-     * early or is cancelled (which interrupts a read under way).
+     * end), emitting them to the collector in its own context (a Java loop takes them a batch per
+     * await: see [BatchedFlow]). The source is read no further ahead than one batch, and is closed
+     * when its elements end, reading fails, or the collector stops early or is cancelled (which
+     * interrupts a read under way).
      */
     @JvmStatic
     public fun <S : AutoCloseable, R> read(
@@ -39,19 +40,22 @@ public object FileCalls {
         readBatch: BatchReader<S, R>,
     ): Flow<R> {
         require(batch >= 1) { "batch must be >= 1, was $batch" }
-        return flow {
-            // Kept outside the hop, so that a cancellation as it returns cannot lose the source.
-            var opened: S? = null
-            try {
-                onIoThread { opened = open.call() }
-                val source = opened!!
-                emitInBatches(batch) { onIoThread { readBatch.read(source, batch) } }
-            } finally {
-                opened?.let { source ->
-                    withContext(NonCancellable + Dispatchers.IO) { source.close() }
+        return BatchedFlow(
+            flow {
+                // Kept outside the hop, so that a cancellation as it returns cannot lose the
+                // source.
+                var opened: S? = null
+                try {
+                    onIoThread { opened = open.call() }
+                    val source = opened!!
+                    emitBatches(batch) { onIoThread { readBatch.read(source, batch) } }
+                } finally {
+                    opened?.let { source ->
+                        withContext(NonCancellable + Dispatchers.IO) { source.close() }
+                    }
                 }
             }
-        }
+        )
     }
 
     private suspend fun <T> onIoThread(work: Callable<T>): T =

@@ -103,12 +103,14 @@ public class JdbcCalls(private val dataSource: DataSource, private val limit: In
         reader: RowReader<R>,
     ): Flow<R> {
         require(batch >= 1) { "batch must be >= 1, was $batch" }
-        return flow {
-            withoutAutoCommit { connection -> streamRows(connection, batch, query, reader) }
-        }
+        return BatchedFlow(
+            flow {
+                withoutAutoCommit { connection -> streamRows(connection, batch, query, reader) }
+            }
+        )
     }
 
-    private suspend fun <R> FlowCollector<R>.streamRows(
+    private suspend fun <R> FlowCollector<List<R>>.streamRows(
         connection: Connection,
         batch: Int,
         query: ConnectionWork<ResultSet>,
@@ -120,7 +122,7 @@ public class JdbcCalls(private val dataSource: DataSource, private val limit: In
             try {
                 onConnectionThread { opened = runCancellable(connection, query) }
                 val rows = opened!!
-                emitInBatches(batch) {
+                emitBatches(batch) {
                     onConnectionThread {
                         runCancellable(connection) { _, cancels ->
                             rows.statement?.let { cancels.onCancel(it) }

@@ -374,11 +374,14 @@ private class LineReader(private val stream: InputStream, private val charset: C
                 }
             }
 
-    fun lines(): Flow<String> = flow {
-        reader.start()
-        for (batch in batches) for (line in batch) emit(line)
-        failure?.let { throw it }
-    }
+    fun lines(): Flow<String> =
+        BatchedFlow(
+            flow {
+                reader.start()
+                for (batch in batches) emit(batch)
+                failure?.let { throw it }
+            }
+        )
 
     /**
      * Stops reading: a reader waiting for room in the buffer stops at once, one waiting for input

@@ -20,6 +20,9 @@ import kotlinx.coroutines.isActive
  * paused at its `yield` while the consumer works, exactly as in Python. Failures travel as values
  * (ADR 0003), so the consumer rethrows the producer's own exception object.
  *
+ * A [BatchedFlow] (rows, lines) is handed over a batch per request instead, and the next batch is
+ * asked for as one arrives: the producer reads it while the consumer goes through the one it has.
+ *
  * Stopping: [close] cancels the producer and awaits its cleanup (the generator's `finally`), and so
  * does a cancellation of the iterating task while it waits for an element. A cursor abandoned by a
  * `break` is closed when the iterating body returns ([JavaBody.onExit]): otherwise the producer, a
@@ -36,6 +39,13 @@ public class StreamCursor<T> internal constructor(private val flow: Flow<T>) : A
     private var next: Any? = NONE
     private var finished = false
 
+    /** The batch of a [BatchedFlow] being handed out, without an await per element. */
+    private var batch: List<Any?>? = null
+    private var batchIndex = 0
+
+    /** The request for the batch after [batch], made as it arrived: read while it is handed out. */
+    private var ahead: CompletableFuture<Any?>? = null
+
     /**
      * The stream's failure when no request was waiting for it (it came between two elements): every
      * later request gets it instead of "the stream was stopped".
@@ -49,11 +59,17 @@ public class StreamCursor<T> internal constructor(private val flow: Flow<T>) : A
      */
     public fun hasNext(): Boolean {
         if (next !== NONE) return true
+        batch?.let { elements ->
+            if (batchIndex < elements.size) {
+                next = elements[batchIndex++]
+                return true
+            }
+            batch = null
+        }
         if (finished) return false
         val body = JavaBody.current() ?: throw IllegalStateException(Streams.ITERATE_OUTSIDE_TASK)
         if (producer == null) start(body)
-        val reply = CompletableFuture<Any?>()
-        if (requests.trySend(reply).isFailure) reply.complete(Failed(failure ?: stopped()))
+        val reply = ahead?.also { ahead = null } ?: request()
         try {
             body.await(reply)
         } catch (e: CancellationException) {
@@ -76,11 +92,23 @@ public class StreamCursor<T> internal constructor(private val flow: Flow<T>) : A
                     AwaitedAt.attach(signal.exception, body.task)
                 throw signal.exception
             }
+            is Batch -> {
+                batch = signal.elements
+                batchIndex = 0
+                ahead = request()
+                hasNext() // a batch is never empty
+            }
             else -> {
                 next = signal
                 true
             }
         }
+    }
+
+    private fun request(): CompletableFuture<Any?> {
+        val reply = CompletableFuture<Any?>()
+        if (requests.trySend(reply).isFailure) reply.complete(Failed(failure ?: stopped()))
+        return reply
     }
 
     /** The next element; see [hasNext]. */
@@ -97,6 +125,7 @@ public class StreamCursor<T> internal constructor(private val flow: Flow<T>) : A
      */
     override fun close() {
         next = NONE
+        batch = null
         if (finished) return
         finish()
         val running = producer ?: return
@@ -125,11 +154,21 @@ public class StreamCursor<T> internal constructor(private val flow: Flow<T>) : A
         var pending: CompletableFuture<Any?>? = null
         try {
             pending = requests.receive()
-            flow.collect { value ->
-                pending!!.complete(value)
-                pending = null
-                // Paused here, like a generator at `yield`, until the consumer asks again.
-                pending = requests.receive()
+            val source = flow
+            if (source is BatchedFlow<*>) {
+                source.batches.collect { elements ->
+                    if (elements.isEmpty()) return@collect
+                    pending!!.complete(Batch(elements))
+                    pending = null
+                    pending = requests.receive()
+                }
+            } else {
+                flow.collect { value ->
+                    pending!!.complete(value)
+                    pending = null
+                    // Paused here, like a generator at `yield`, until the consumer asks again.
+                    pending = requests.receive()
+                }
             }
             pending!!.complete(END)
         } catch (e: Throwable) {
@@ -149,6 +188,8 @@ public class StreamCursor<T> internal constructor(private val flow: Flow<T>) : A
     private fun stopped() = CancellationException("the stream was stopped")
 
     private class Failed(val exception: Throwable)
+
+    private class Batch(val elements: List<Any?>)
 
     private companion object {
         private val NONE = Any()

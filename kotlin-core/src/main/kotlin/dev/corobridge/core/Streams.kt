@@ -48,11 +48,13 @@ public object Streams {
 
     @JvmStatic
     public fun <T, R> map(flow: Flow<T>, transform: Function<in T, out R>): Flow<R> =
-        flow.map { transform.apply(it) }
+        if (flow is BatchedFlow<T>) flow.map { transform.apply(it) }
+        else flow.map { transform.apply(it) }
 
     @JvmStatic
     public fun <T> filter(flow: Flow<T>, predicate: Predicate<in T>): Flow<T> =
-        flow.filter { predicate.test(it) }
+        if (flow is BatchedFlow<T>) flow.filter { predicate.test(it) }
+        else flow.filter { predicate.test(it) }
 
     @JvmStatic
     public fun <T> take(flow: Flow<T>, count: Long): Flow<T> {
