@@ -18,9 +18,9 @@ import org.jspecify.annotations.Nullable;
  * The file and process rows, ratios in one run: {@value IoWorkloads#SMALL_FILES} small files read
  * at once, a large file ({@code --lines-mib}, 1024 MiB) streamed line by line, and {@value
  * IoWorkloads#PROCESSES} child processes run {@value IoWorkloads#PROCESSES_AT_ONCE} at a time; one
- * fresh process per contender, workload and run, each warmed up by one untimed pass (so the files
- * are in the page cache for everyone). Writes {@code docs/benchmarks-io.md} unless {@code
- * --no-write}.
+ * fresh process per contender, workload and run, each warmed up by untimed passes (five, one for
+ * the large file; so the files are in the page cache for everyone). Writes {@code
+ * docs/benchmarks-io.md} unless {@code --no-write}.
  *
  * <pre>
  * mvn -q -B -pl benchmarks -am compile exec:java -Dbenchmarks.main=dev.corobridge.benchmarks.IoSideBySide
