@@ -1,5 +1,6 @@
 package dev.corobridge.core
 
+import java.nio.channels.ClosedByInterruptException
 import java.util.concurrent.Callable
 import java.util.concurrent.CancellationException
 import java.util.concurrent.atomic.AtomicInteger
@@ -23,7 +24,7 @@ internal fun <T> TaskStarter.startInterruptible(
 
 /**
  * Runs blocking [work] on the calling thread, interrupting that thread if [job] is cancelled
- * meanwhile; the work's failure after that interrupt reads as the cancellation.
+ * meanwhile; the interrupt's own exception then reads as the cancellation.
  *
  * kotlinx's `runInterruptible` does the same, but it rethrows the work's exception through a scope
  * that may replace it with a recovered copy; here the work's own exception object is what the task
@@ -37,10 +38,14 @@ internal fun <T> runInterruptibly(job: Job, work: Callable<T>): T {
         job.invokeOnCompletion(onCancelling = true, invokeImmediately = true, handler = interrupter)
     try {
         return work.call()
-    } catch (e: Throwable) {
-        // The interrupt's own exception (InterruptedException, or ClosedByInterruptException from
-        // a file channel it closed) is the cancellation showing through: it reads as that.
-        if (interrupter.interrupted() && e !is CancellationException)
+    } catch (e: Exception) {
+        // The interrupt's own exceptions (InterruptedException, and ClosedByInterruptException from
+        // a channel it closed) are the cancellation showing through: they read as that. Anything
+        // else the work made of the interrupt is its own outcome (ADR 0012).
+        if (
+            (e is InterruptedException || e is ClosedByInterruptException) &&
+                interrupter.interrupted()
+        )
             throw CancellationException("the work was interrupted because its task was cancelled")
                 .apply { initCause(e) }
         throw e

@@ -3,6 +3,7 @@ package dev.corobridge.core
 import java.util.concurrent.CancellationException
 import java.util.concurrent.CompletableFuture
 import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.flow.Flow
@@ -21,7 +22,8 @@ import kotlinx.coroutines.isActive
  * (ADR 0003), so the consumer rethrows the producer's own exception object.
  *
  * A [BatchedFlow] (rows, lines) is handed over a batch per request instead, and the next batch is
- * asked for as one arrives: the producer reads it while the consumer goes through the one it has.
+ * asked for as one arrives: the producer, collecting on the IO threads, reads it while the consumer
+ * goes through the one it has. The flow's map and filter steps run in [hasNext].
  *
  * Stopping: [close] cancels the producer and awaits its cleanup (the generator's `finally`), and so
  * does a cancellation of the iterating task while it waits for an element. A cursor abandoned by a
@@ -60,9 +62,19 @@ public class StreamCursor<T> internal constructor(private val flow: Flow<T>) : A
     public fun hasNext(): Boolean {
         if (next !== NONE) return true
         batch?.let { elements ->
-            if (batchIndex < elements.size) {
-                next = elements[batchIndex++]
-                return true
+            val source = flow as BatchedFlow<*>
+            while (batchIndex < elements.size) {
+                val value =
+                    try {
+                        source.handOut(elements[batchIndex++])
+                    } catch (e: Throwable) {
+                        close() // a map or filter step failed: the stream ends with its failure
+                        throw e
+                    }
+                if (value !== BatchedFlow.SKIP) {
+                    next = value
+                    return true
+                }
             }
             batch = null
         }
@@ -96,7 +108,7 @@ public class StreamCursor<T> internal constructor(private val flow: Flow<T>) : A
                 batch = signal.elements
                 batchIndex = 0
                 ahead = request()
-                hasNext() // a batch is never empty
+                hasNext() // the next element of the batch, or (all filtered out) of the next
             }
             else -> {
                 next = signal
@@ -139,7 +151,12 @@ public class StreamCursor<T> internal constructor(private val flow: Flow<T>) : A
         val future = newTaskUnder<Unit>(body.context)
         future.setName("AsyncStream producer")
         future.markRetrieved() // it only ever fails by cancellation, which is the consumer's doing
-        val coroutine = TaskCoroutine(body.launchContext, future)
+        // A batched source's producer runs none of the user's code (its map and filter steps run
+        // here, in hasNext), so it collects off the loop: it reads the next batch while this body
+        // holds the loop's run permit, instead of waiting for the body's next await to run.
+        val context =
+            if (flow is BatchedFlow<*>) body.launchContext + Dispatchers.IO else body.launchContext
+        val coroutine = TaskCoroutine(context, future)
         producer = coroutine
         body.onExit(stopOnExit)
         coroutine.start(CoroutineStart.DEFAULT, coroutine) { produce() }
