@@ -72,11 +72,13 @@ public object ProcessCalls {
                 }
             try {
                 coroutineScope {
-                    val stdout = async { child.process.inputStream.readAllBytes() }
                     val stderr = async { child.process.errorStream.readAllBytes() }
-                    launch { child.feed(input) }
+                    if (input == null) child.feed(null) else launch { child.feed(input) }
+                    // Read here, on this task's own IO thread: a cancellation ends the process
+                    // (above), and the read then reaches the end of the pipe.
+                    val stdout = child.process.inputStream.readAllBytes()
                     val exitCode = child.process.onExit().await().exitValue()
-                    result.apply(ProcessOutput(exitCode, stdout.await(), stderr.await()))
+                    result.apply(ProcessOutput(exitCode, stdout, stderr.await()))
                 }
             } finally {
                 endsOnCancel.dispose()
