@@ -57,7 +57,12 @@ public final class AsyncFiles {
      * Lines read per hop to an I/O thread: enough that the hop's cost is shared by many lines, few
      * enough that a stream reads little ahead of its consumer.
      */
-    static final int LINES_PER_READ = 4096;
+    static final int LINES_PER_READ = 16_384;
+
+    /**
+     * A batch of lines ends early at this many chars: a file of long lines is read in small steps.
+     */
+    static final int CHARS_PER_READ = 1 << 20;
 
     /** The most bytes read or written by one system call: a cancellation waits for one at most. */
     static final int CHUNK = 1 << 20;
@@ -280,9 +285,13 @@ public final class AsyncFiles {
     }
 
     private static List<String> readLines(BufferedReader reader, int max) throws Exception {
-        List<String> lines = new ArrayList<>(max);
+        List<String> lines = new ArrayList<>(Math.min(max, 1024));
+        long chars = 0;
         String line;
-        while (lines.size() < max && (line = reader.readLine()) != null) lines.add(line);
+        while (lines.size() < max && chars < CHARS_PER_READ && (line = reader.readLine()) != null) {
+            lines.add(line);
+            chars += line.length();
+        }
         return lines;
     }
 

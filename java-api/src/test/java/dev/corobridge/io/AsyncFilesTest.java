@@ -171,6 +171,16 @@ class AsyncFilesTest {
     }
 
     @Test
+    void longLinesComeWholeInSmallerBatches() throws Exception {
+        Path file = dir.resolve("long-lines.txt");
+        List<String> written = new ArrayList<>();
+        for (int i = 0; i < 5; i++)
+            written.add(String.valueOf((char) ('a' + i)).repeat(700_000 + i));
+        Files.write(file, written);
+        assertEquals(written, Async.run(() -> AsyncFiles.lines(file).toList().await()));
+    }
+
+    @Test
     void aLoopThatStopsEarlyClosesTheFile() throws Exception {
         Path file = dir.resolve("long.txt");
         Files.write(file, "x\n".repeat(100_000).getBytes(UTF_8));

@@ -27,7 +27,7 @@ public object FileCalls {
 
     /**
      * A cold flow over a blocking source: each collection opens one with [open] and reads it
-     * through [readBatch], up to [batch] elements per hop to the IO threads (fewer only at the
+     * through [readBatch], up to [batch] elements per hop to the IO threads (an empty batch is the
      * end), emitting them to the collector in its own context (a Java loop takes them a batch per
      * await: see [BatchedFlow]). The source is read no further ahead than one batch, and is closed
      * when its elements end, reading fails, or the collector stops early or is cancelled (which
@@ -48,7 +48,11 @@ public object FileCalls {
                 try {
                     onIoThread { opened = open.call() }
                     val source = opened!!
-                    emitBatches(batch) { onIoThread { readBatch.read(source, batch) } }
+                    while (true) {
+                        val read = onIoThread { readBatch.read(source, batch) }
+                        if (read.isEmpty()) break
+                        emit(read)
+                    }
                 } finally {
                     opened?.let { source ->
                         withContext(NonCancellable + Dispatchers.IO) { source.close() }
@@ -62,7 +66,10 @@ public object FileCalls {
         withContext(Dispatchers.IO) { runInterruptibly(coroutineContext.job, work) }
 }
 
-/** Reads up to [max] elements from a blocking source; fewer only at its end. */
+/**
+ * Reads up to [max] elements from a blocking source (fewer when they are large); none only at its
+ * end.
+ */
 @InternalCorobridgeApi
 public fun interface BatchReader<S, R> {
     @Throws(Exception::class) public fun read(source: S, max: Int): List<R>
