@@ -57,7 +57,7 @@ public final class AsyncFiles {
      * Lines read per hop to an I/O thread: enough that the hop's cost is shared by many lines, few
      * enough that a stream reads little ahead of its consumer.
      */
-    static final int LINES_PER_READ = 16_384;
+    static final int LINES_PER_READ = 4096;
 
     /**
      * A batch of lines ends early at this many chars: a file of long lines is read in small steps.
