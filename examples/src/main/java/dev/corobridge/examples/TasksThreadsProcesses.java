@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Tasks, threads or processes (guide section 8), measured. A heartbeat task beats every 20 ms while
@@ -54,15 +55,7 @@ public final class TasksThreadsProcesses {
 
     static void blockingOnTheLoop() throws Exception {
         System.out.println("-- three blocking calls on the loop");
-        Measured run =
-                measure(
-                        () -> {
-                            List<Task<String>> calls = new ArrayList<>();
-                            for (int i = 0; i < 3; i++) {
-                                calls.add(Async.launch(TasksThreadsProcesses::blockingCall));
-                            }
-                            return Async.gather(calls).await();
-                        });
+        Measured run = threeBlockingCalls(call -> Async.launch(call));
         System.out.println(
                 run.millis >= 3 * CALL_MILLIS
                         ? "they ran one after another"
@@ -72,20 +65,25 @@ public final class TasksThreadsProcesses {
 
     static void blockingOnThreads() throws Exception {
         System.out.println("-- the same calls through Async.toThread");
-        Measured run =
-                measure(
-                        () -> {
-                            List<Task<String>> calls = new ArrayList<>();
-                            for (int i = 0; i < 3; i++) {
-                                calls.add(Async.toThread(TasksThreadsProcesses::blockingCall));
-                            }
-                            return Async.gather(calls).await();
-                        });
+        Measured run = threeBlockingCalls(call -> Async.toThread(call));
         System.out.println(
                 run.millis < 2 * CALL_MILLIS
                         ? "they ran side by side"
                         : "they ran one after another (unexpected)");
         System.out.println(heartbeat(run));
+    }
+
+    /** Three blocking calls, each made a task by {@code start}, gathered and measured. */
+    static Measured threeBlockingCalls(Function<Callable<String>, Task<String>> start)
+            throws Exception {
+        return measure(
+                () -> {
+                    List<Task<String>> calls = new ArrayList<>();
+                    for (int i = 0; i < 3; i++) {
+                        calls.add(start.apply(TasksThreadsProcesses::blockingCall));
+                    }
+                    return Async.gather(calls).await();
+                });
     }
 
     static void computing() throws Exception {
