@@ -19,7 +19,7 @@ public final class IoChild {
         Path path = Path.of(args[2]);
         // The JIT, and the page cache. A pass of the short workloads is too short for the JIT to
         // finish with the code of tasks, so they get more.
-        int warmUps = workload == IoWorkloads.Workload.LINES ? 1 : 5;
+        int warmUps = workload == IoWorkloads.Workload.LINES ? 3 : 5;
         for (int i = 0; i < warmUps; i++) IoWorkloads.run(workload, contender, path);
         ChildRuns.measureAndPrint(() -> IoWorkloads.run(workload, contender, path));
         System.exit(0);

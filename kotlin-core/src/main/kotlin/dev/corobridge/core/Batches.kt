@@ -7,7 +7,7 @@ import kotlinx.coroutines.flow.FlowCollector
  * A flow whose elements come from a blocking source in batches (rows of a result set, lines of a
  * file, a process's output): collected, it emits them one by one, but a Java loop iterating it
  * ([StreamCursor]) takes a batch per await and hands out its elements without one, reading at most
- * one batch ahead. An await costs as much as handing over hundreds of elements; per batch, it is
+ * two batches ahead. An await costs as much as handing over hundreds of elements; per batch, it is
  * shared by them.
  *
  * Its `map` and `filter` steps run as each element is handed out, in the consumer's turn, as they

@@ -29,9 +29,9 @@ public object FileCalls {
      * A cold flow over a blocking source: each collection opens one with [open] and reads it
      * through [readBatch], up to [batch] elements per hop to the IO threads (an empty batch is the
      * end), emitting them to the collector in its own context (a Java loop takes them a batch per
-     * await: see [BatchedFlow]). The source is read no further ahead than one batch, and is closed
-     * when its elements end, reading fails, or the collector stops early or is cancelled (which
-     * interrupts a read under way).
+     * await: see [BatchedFlow]). The source is read no further ahead than that allows, and is
+     * closed when its elements end, reading fails, or the collector stops early or is cancelled
+     * (which interrupts a read under way).
      */
     @JvmStatic
     public fun <S : AutoCloseable, R> read(

@@ -45,8 +45,12 @@ public class StreamCursor<T> internal constructor(private val flow: Flow<T>) : A
     private var batch: List<Any?>? = null
     private var batchIndex = 0
 
-    /** The request for the batch after [batch], made as it arrived: read while it is handed out. */
-    private var ahead: CompletableFuture<Any?>? = null
+    /**
+     * The requests for the [BATCHES_AHEAD] batches after [batch], made as it arrived, oldest first:
+     * the producer reads on while this body goes through [batch] and while it wakes up for the
+     * next.
+     */
+    private val ahead = ArrayDeque<CompletableFuture<Any?>>(BATCHES_AHEAD)
 
     /**
      * The stream's failure when no request was waiting for it (it came between two elements): every
@@ -81,7 +85,7 @@ public class StreamCursor<T> internal constructor(private val flow: Flow<T>) : A
         if (finished) return false
         val body = JavaBody.current() ?: throw IllegalStateException(Streams.ITERATE_OUTSIDE_TASK)
         if (producer == null) start(body)
-        val reply = ahead?.also { ahead = null } ?: request()
+        val reply = ahead.removeFirstOrNull() ?: request()
         try {
             body.await(reply)
         } catch (e: CancellationException) {
@@ -107,7 +111,7 @@ public class StreamCursor<T> internal constructor(private val flow: Flow<T>) : A
             is Batch -> {
                 batch = signal.elements
                 batchIndex = 0
-                ahead = request()
+                while (ahead.size < BATCHES_AHEAD) ahead.addLast(request())
                 hasNext() // the next element of the batch, or (all filtered out) of the next
             }
             else -> {
@@ -211,5 +215,11 @@ public class StreamCursor<T> internal constructor(private val flow: Flow<T>) : A
     private companion object {
         private val NONE = Any()
         private val END = Any()
+
+        /**
+         * Two: with one, the producer stopped after each batch until the body, woken by it, asked
+         * for the next, and the file was read a wake-up's time slower per batch.
+         */
+        private const val BATCHES_AHEAD = 2
     }
 }
