@@ -2,6 +2,7 @@ package dev.corobridge.io;
 
 import dev.corobridge.AsyncCloseable;
 import dev.corobridge.Task;
+import dev.corobridge.core.LineSource;
 import dev.corobridge.stream.AsyncStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -94,7 +95,12 @@ public final class AsyncFile implements AsyncCloseable<IOException> {
     public AsyncStream<String> lines(Charset charset) {
         Objects.requireNonNull(charset, "charset");
         return AsyncFiles.linesOf(
-                () -> AsyncFiles.reader(new AsyncFiles.ChannelInput(channel, false), charset));
+                () ->
+                        LineSource.of(
+                                new AsyncFiles.ChannelInput(channel, false),
+                                charset,
+                                true,
+                                AsyncFiles.LINE_READ));
     }
 
     /** Writes {@code text} as UTF-8 at the position: {@code await f.write(text)}. */

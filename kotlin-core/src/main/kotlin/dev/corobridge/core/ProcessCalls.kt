@@ -3,7 +3,6 @@ package dev.corobridge.core
 import java.io.File
 import java.io.IOException
 import java.io.InputStream
-import java.io.InputStreamReader
 import java.nio.charset.Charset
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.ConcurrentHashMap
@@ -395,53 +394,19 @@ private class LineReader(private val stream: InputStream, private val charset: C
     }
 
     private suspend fun readAll() {
-        val decoded = InputStreamReader(stream, charset)
-        val chars = CharArray(8192)
-        val lines = LineSplitter()
+        // Not closed here: the process's streams are the JDK's to close when it has exited.
+        val lines =
+            LineSource.of(stream, charset, reportMalformed = false, readSize = PIPE_CAPACITY)
         while (true) {
-            val count = decoded.read(chars) // returns what has come, without waiting for more
-            if (count < 0) break
-            val complete = lines.split(chars, count)
-            if (complete.isNotEmpty()) batches.send(complete)
+            val arrived = lines.arrived() ?: break
+            if (arrived.isNotEmpty()) batches.send(arrived)
         }
-        lines.rest()?.let { batches.send(listOf(it)) }
     }
 
     private companion object {
         const val BUFFERED_BATCHES = 4
+        /** What a pipe holds on Linux: a read returns at most this much. */
+        const val PIPE_CAPACITY = 1 shl 16
         val READERS = CoroutineScope(Dispatchers.IO + SupervisorJob())
     }
-}
-
-/** Splits text into lines at `\n`, `\r\n` or `\r`, as `BufferedReader.readLine` does. */
-internal class LineSplitter {
-    private val partial = StringBuilder()
-    private var afterCarriageReturn = false
-
-    /** The lines [chars] completes; the rest is kept for the next call. */
-    fun split(chars: CharArray, count: Int): List<String> {
-        val lines = ArrayList<String>()
-        var start = 0
-        for (i in 0 until count) {
-            val c = chars[i]
-            if (c == '\n' && afterCarriageReturn) {
-                afterCarriageReturn = false
-                start = i + 1
-                continue
-            }
-            afterCarriageReturn = false
-            if (c == '\n' || c == '\r') {
-                partial.appendRange(chars, start, i)
-                lines.add(partial.toString())
-                partial.setLength(0)
-                start = i + 1
-                afterCarriageReturn = c == '\r'
-            }
-        }
-        partial.appendRange(chars, start, count)
-        return lines
-    }
-
-    /** The last line, if the text did not end with a line break. */
-    fun rest(): String? = if (partial.isEmpty()) null else partial.toString()
 }
