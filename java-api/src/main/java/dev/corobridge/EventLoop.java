@@ -1,6 +1,7 @@
 package dev.corobridge;
 
 import dev.corobridge.core.LoopDispatcher;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
@@ -22,10 +23,21 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class EventLoop implements AutoCloseable {
+    /**
+     * Turns debug mode on for every loop, {@link Async#run(Callable)}'s included, when set to
+     * {@code true}: {@code java -Dcorobridge.debug=true ...} (asyncio: {@code
+     * PYTHONASYNCIODEBUG=1}).
+     */
+    public static final String DEBUG_PROPERTY = "corobridge.debug";
+
+    private static final Duration DEFAULT_SLOW_CALLBACK = Duration.ofMillis(100);
+
     private final LoopDispatcher dispatcher = Async.ENGINE.loops.newLoop();
     private final BodyThreads threads;
     private volatile BiConsumer<String, Throwable> exceptionHandler =
             Async.ENGINE.loops.defaultFailureHandler();
+    private volatile boolean debug = Boolean.getBoolean(DEBUG_PROPERTY);
+    private volatile Duration slowCallbackDuration = DEFAULT_SLOW_CALLBACK;
 
     private EventLoop(BodyThreads threads) {
         this.threads = threads;
@@ -74,6 +86,7 @@ public final class EventLoop implements AutoCloseable {
     }
 
     <T extends @Nullable Object> T run(boolean cancelLeftovers, Callable<T> body) throws Exception {
+        dispatcher.warnWhenBlocked(debug ? slowCallbackDuration.toNanos() : 0);
         return Async.ENGINE.loops.runLoop(
                 dispatcher,
                 threads == BodyThreads.VIRTUAL,
@@ -95,6 +108,56 @@ public final class EventLoop implements AutoCloseable {
      */
     public void setExceptionHandler(BiConsumer<String, Throwable> handler) {
         this.exceptionHandler = Objects.requireNonNull(handler, "handler");
+    }
+
+    /**
+     * Turns debug mode on or off from the next run on (asyncio's {@code loop.set_debug}); it starts
+     * as the {@value #DEBUG_PROPERTY} system property says. In debug mode a body that holds the
+     * loop longer than {@link #setSlowCallbackDuration(Duration) the slow-callback duration}
+     * without an await, the classic blocking call inside async code, is reported while it happens:
+     * a {@code WARNING} through {@code System.Logger} "dev.corobridge" that names the task and
+     * carries its thread's stack at that moment. Off, it costs nothing.
+     *
+     * <pre>{@code
+     * try (EventLoop loop = EventLoop.create()) {
+     *     loop.setDebug(true);
+     *     loop.runBlocking(() -> {
+     *         Thread.sleep(500);   // WARNING: task 'main' has held the event loop for 100 ms ...
+     *         return null;
+     *     });
+     * }
+     * }</pre>
+     */
+    public void setDebug(boolean enabled) {
+        this.debug = enabled;
+    }
+
+    /** True if debug mode is on; see {@link #setDebug(boolean)}. */
+    public boolean isDebug() {
+        return debug;
+    }
+
+    /**
+     * How long a body may hold the loop without an await before debug mode warns: 100 ms unless set
+     * (asyncio's {@code loop.slow_callback_duration}). Takes effect from the next run.
+     *
+     * @throws IllegalArgumentException if {@code duration} is zero, negative or longer than a day
+     */
+    public void setSlowCallbackDuration(Duration duration) {
+        Objects.requireNonNull(duration, "duration");
+        if (duration.isNegative()
+                || duration.isZero()
+                || duration.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException(
+                    "the slow-callback duration must be positive and at most a day, was "
+                            + duration);
+        }
+        this.slowCallbackDuration = duration;
+    }
+
+    /** How long a body may hold the loop before debug mode warns. */
+    public Duration getSlowCallbackDuration() {
+        return slowCallbackDuration;
     }
 
     /** True while {@code runBlocking} is running. */

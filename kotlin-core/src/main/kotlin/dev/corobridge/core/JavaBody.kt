@@ -105,6 +105,12 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
     @Volatile private var requested: CancellationException? = null
     @Volatile private var cancellation: CancellationException? = null // for the body to throw
 
+    /**
+     * The thread running the body, for debug mode's watchdog; read without synchronizing, so it may
+     * be a moment late.
+     */
+    fun thread(): Thread? = bodyThread
+
     /** The body has received its cancellation (body thread only). */
     var cancellationReceived: Boolean = false
         private set

@@ -44,7 +44,20 @@ public class LoopDispatcher private constructor() : CoroutineDispatcher(), Delay
      * Who may run: this loop (its running thread) or the [JavaBody] whose thread holds the run
      * permit. Only the holder changes it, to hand the permit on.
      */
-    @get:JvmSynthetic @set:JvmSynthetic @Volatile internal var permitHolder: Any = this
+    @get:JvmSynthetic
+    @set:JvmSynthetic
+    @Volatile
+    internal var permitHolder: Any = this
+        set(holder) {
+            field = holder
+            watch?.stepped()
+        }
+
+    /** Debug mode's threshold for a blocked-loop warning, in nanoseconds; 0 for none. */
+    @Volatile private var blockedLoopNanos = 0L
+
+    /** Watches the run under way in debug mode; written before the run, read by its holders. */
+    private var watch: BlockedLoopWatch? = null
 
     /** True while the end of `Async.run` cancels the tasks still running, one by one. */
     @JvmField @JvmSynthetic internal var sweeping: Boolean = false
@@ -131,6 +144,8 @@ public class LoopDispatcher private constructor() : CoroutineDispatcher(), Delay
     @JvmSynthetic
     internal fun runClaimed(job: Job, onInterrupt: Runnable) {
         runner = Thread.currentThread()
+        val threshold = blockedLoopNanos
+        watch = if (threshold > 0) BlockedLoopWatch(this, threshold) else null
         permitHolder = this
         val wake = job.invokeOnCompletion { if (idle) LockSupport.unpark(runner) }
         RUNNING.set(this)
@@ -139,6 +154,8 @@ public class LoopDispatcher private constructor() : CoroutineDispatcher(), Delay
             interrupted = drain(job, onInterrupt)
         } finally {
             RUNNING.remove()
+            watch?.stop()
+            watch = null
             runner = null
             wake.dispose()
             if (interrupted) Thread.currentThread().interrupt()
@@ -245,6 +262,7 @@ public class LoopDispatcher private constructor() : CoroutineDispatcher(), Delay
     }
 
     private fun runSafely(task: Runnable) {
+        watch?.stepped()
         try {
             task.run()
         } catch (e: Throwable) {
@@ -254,6 +272,22 @@ public class LoopDispatcher private constructor() : CoroutineDispatcher(), Delay
             thread.uncaughtExceptionHandler.uncaughtException(thread, e)
         }
     }
+
+    /**
+     * Debug mode: from the next run on, warns through `System.Logger` "dev.corobridge" when one
+     * body, or one step the loop runs, holds the loop longer than [thresholdNanos] without an
+     * await; 0 turns it off. See [BlockedLoopWatch].
+     */
+    public fun warnWhenBlocked(thresholdNanos: Long) {
+        require(thresholdNanos >= 0) { "thresholdNanos must be >= 0, was $thresholdNanos" }
+        blockedLoopNanos = thresholdNanos
+    }
+
+    /** Parked with nothing to run: no one holds the loop up. */
+    @JvmSynthetic internal fun isIdle(): Boolean = idle
+
+    /** The thread running the loop now, if it runs. */
+    @JvmSynthetic internal fun runnerThread(): Thread? = runner
 
     /** Marks the loop closed; running it again is refused. */
     public fun close() {
