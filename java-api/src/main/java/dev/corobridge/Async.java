@@ -254,6 +254,24 @@ public final class Async {
         return tasks;
     }
 
+    /**
+     * The current event loop's unfinished tasks as a tree, like {@code pstree} (Python's {@code
+     * python -m asyncio pstree}): each task under the task that started it, one per line, with its
+     * name, its state (running, awaiting which task, cancelling) and, for a Java body, the line of
+     * its code where it waits. For a log line when something hangs, or a debug endpoint.
+     *
+     * <pre>{@code
+     * System.out.print(Async.dumpTasks());
+     * // Task-1 (running) at com.example.Crawler.main(Crawler.java:12)
+     * //   fetch-1 (awaiting task 'Task-4') at com.example.Crawler.fetch(Crawler.java:30)
+     * }</pre>
+     *
+     * @throws IllegalStateException outside a task body
+     */
+    public static String dumpTasks() {
+        return ENGINE.tasks.dumpTasks();
+    }
+
     // --- time
 
     /**

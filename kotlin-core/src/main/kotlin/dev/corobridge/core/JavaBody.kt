@@ -10,6 +10,7 @@ import kotlin.coroutines.ContinuationInterceptor
 import kotlin.coroutines.CoroutineContext
 import kotlinx.coroutines.CompletableJob
 import kotlinx.coroutines.DisposableHandle
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancelChildren
 
@@ -110,6 +111,12 @@ internal open class JavaBody<T>(parentContext: CoroutineContext, future: TaskFut
      * be a moment late.
      */
     fun thread(): Thread? = bodyThread
+
+    /** What the body awaits, for task dumps; read without synchronizing, like [thread]. */
+    fun awaitedNow(): CompletableFuture<*>? = awaited
+
+    /** The job of the tasks this body launched last, for task dumps; null if it launched none. */
+    fun launchedJob(): Job? = launched
 
     /** The body has received its cancellation (body thread only). */
     var cancellationReceived: Boolean = false

@@ -58,15 +58,21 @@ public class Tasks private constructor(private val starter: TaskStarter) {
 
     /** Every unfinished task of the current loop. */
     public fun allTasks(): List<TaskFuture<*>> {
-        val body =
-            JavaBody.current()
-                ?: throw IllegalStateException(
-                    "no running event loop: allTasks() works inside a task"
-                )
+        val body = bodyFor("allTasks()")
         val root =
             body.context[TaskEnvironment]?.root ?: body.task.coroutine ?: return listOf(body.task)
         return runningTasks(root)
     }
+
+    /** The current loop's unfinished tasks as a tree; see [TaskDumps]. */
+    public fun dumpTasks(): String {
+        val body = bodyFor("dumpTasks()")
+        return TaskDumps.dump(body.context[TaskEnvironment]?.root ?: body)
+    }
+
+    private fun bodyFor(verb: String): JavaBody<*> =
+        JavaBody.current()
+            ?: throw IllegalStateException("no running event loop: $verb works inside a task")
 
     internal companion object {
         private const val AWAIT_OUTSIDE_TASK =
