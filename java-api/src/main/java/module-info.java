@@ -8,6 +8,7 @@ module dev.corobridge {
     requires transitive java.net.http;
     requires transitive java.sql;
     requires jdk.httpserver;
+    requires java.management; // debug mode's EventLoopsMXBean
 
     exports dev.corobridge;
     exports dev.corobridge.io;

@@ -119,8 +119,14 @@ public final class Async {
             throws Exception {
         Objects.requireNonNull(dispatcher, "dispatcher");
         Objects.requireNonNull(body, "body");
+        boolean debug = Boolean.getBoolean(EventLoop.DEBUG_PROPERTY);
+        if (debug) EventLoopsBean.registerOnce();
         return ENGINE.loops.runOn(
-                dispatcher.coroutineDispatcher(), true, ENGINE.loops.defaultFailureHandler(), body);
+                dispatcher.coroutineDispatcher(),
+                true,
+                debug,
+                ENGINE.loops.defaultFailureHandler(),
+                body);
     }
 
     /**
@@ -258,12 +264,16 @@ public final class Async {
      * The current event loop's unfinished tasks as a tree, like {@code pstree} (Python's {@code
      * python -m asyncio pstree}): each task under the task that started it, one per line, with its
      * name, its state (running, awaiting which task, cancelling) and, for a Java body, the line of
-     * its code where it waits. For a log line when something hangs, or a debug endpoint.
+     * its code where it waits; in debug mode ({@link EventLoop#setDebug}) its age too, and an
+     * engine's task by the verb that made it. For a log line when something hangs, or a debug
+     * endpoint; from outside the process, see {@link EventLoopsMXBean}.
      *
      * <pre>{@code
      * System.out.print(Async.dumpTasks());
      * // Task-1 (running) at com.example.Crawler.main(Crawler.java:12)
      * //   fetch-1 (awaiting task 'Task-4') at com.example.Crawler.fetch(Crawler.java:30)
+     * // in debug mode:
+     * //   crawler (awaiting Async.gather, age 1.2 s) at com.example.Crawler.crawl(Crawler.java:20)
      * }</pre>
      *
      * @throws IllegalStateException outside a task body

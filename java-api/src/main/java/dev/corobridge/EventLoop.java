@@ -86,7 +86,8 @@ public final class EventLoop implements AutoCloseable {
     }
 
     <T extends @Nullable Object> T run(boolean cancelLeftovers, Callable<T> body) throws Exception {
-        dispatcher.warnWhenBlocked(debug ? slowCallbackDuration.toNanos() : 0);
+        if (debug) EventLoopsBean.registerOnce();
+        dispatcher.setDebug(debug ? slowCallbackDuration.toNanos() : 0);
         return Async.ENGINE.loops.runLoop(
                 dispatcher,
                 threads == BodyThreads.VIRTUAL,
@@ -116,14 +117,25 @@ public final class EventLoop implements AutoCloseable {
      * loop longer than {@link #setSlowCallbackDuration(Duration) the slow-callback duration}
      * without an await, the classic blocking call inside async code, is reported while it happens:
      * a {@code WARNING} through {@code System.Logger} "dev.corobridge" that names the task and
-     * carries its thread's stack at that moment. Off, it costs nothing.
+     * carries its thread's stack at that moment.
+     *
+     * <p>Debug mode also records where each task is created (asyncio's source traceback): a task
+     * nobody awaited, such as a {@code Task} a verb returned and the caller dropped ({@code
+     * Async.sleep(d);} without {@code await()}), is reported once with that place, when it is
+     * garbage-collected or when the run ends; a failure nobody retrieved is reported with it too;
+     * {@link Async#dumpTasks()} shows each task's age; and the loop's task tree can be read from
+     * outside the process ({@link EventLoopsMXBean}). A task counts as awaited once anything waits
+     * for it or reads its outcome: {@code await}, {@code join}, {@code get}, a dependent stage,
+     * {@code gather}, {@code wait}, {@code waitFor}, a task group, or {@code cancel()}. Off, debug
+     * mode costs nothing.
      *
      * <pre>{@code
      * try (EventLoop loop = EventLoop.create()) {
      *     loop.setDebug(true);
      *     loop.runBlocking(() -> {
      *         Thread.sleep(500);   // WARNING: task 'main' has held the event loop for 100 ms ...
-     *         return null;
+     *         Async.sleep(Duration.ofSeconds(1));   // at the end: task 'Task-2' from Async.sleep
+     *         return null;                          //   at ... was never awaited
      *     });
      * }
      * }</pre>

@@ -53,7 +53,8 @@ public final class Examples {
                     new Example("FileIo", FileIo::main),
                     new Example("TasksThreadsProcesses", TasksThreadsProcesses::main),
                     new Example("RedisCommands", RedisCommands::main, "[REDIS_URI]"),
-                    new Example("KotlinFromJava", KotlinFromJava::main));
+                    new Example("KotlinFromJava", KotlinFromJava::main),
+                    new Example("DebugMode", DebugMode::main));
 
     /** Exit code for a command line that names no known example. */
     static final int USAGE = 2;

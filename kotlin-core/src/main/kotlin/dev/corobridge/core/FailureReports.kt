@@ -13,23 +13,32 @@ import java.util.function.BiConsumer
 public class FailureReports internal constructor() {
     private val records = ConcurrentLinkedQueue<FailureRecord>()
 
+    /** Debug mode's record of where this run's tasks were created; null out of debug mode. */
+    @get:JvmSynthetic @set:JvmSynthetic @Volatile internal var origins: TaskOrigins? = null
+
     /**
-     * Hands every failure that is still unretrieved to [handler] and forgets them all. A handler
-     * that throws still gets every later failure; its own exception is logged, and the failure it
-     * was given goes to [LOG] as well (asyncio: "Unhandled error in exception handler").
+     * Hands every failure that is still unretrieved to [handler] and forgets them all; then, in
+     * debug mode, reports the tasks nobody awaited ([TaskOrigins]) and ends debug mode's records. A
+     * handler that throws still gets every later failure; its own exception is logged, and the
+     * failure it was given goes to [LOG] as well (asyncio: "Unhandled error in exception handler").
      */
     @JvmSynthetic
     internal fun flush(handler: BiConsumer<String, Throwable>) {
         while (true) {
-            val record = records.poll() ?: return
-            if (!record.retrieved) report(handler, record.taskName, record.exception)
+            val record = records.poll() ?: break
+            if (!record.retrieved) report(handler, record)
             record.retrieved = true
         }
+        origins?.flush()
+        origins = null
     }
 
-    private fun report(handler: BiConsumer<String, Throwable>, taskName: String, e: Throwable) {
+    private fun report(handler: BiConsumer<String, Throwable>, record: FailureRecord) {
+        val taskName = record.taskName
+        val e = record.exception
         try {
-            handler.accept(taskName, e)
+            // The log names where the task was created, when debug mode knows it.
+            if (handler === LOG) log(taskName, e, record.origin) else handler.accept(taskName, e)
         } catch (handlerFailure: Throwable) {
             // Never thrown on: it would replace the result of the run that is reporting.
             LOGGER.log(
@@ -48,9 +57,14 @@ public class FailureReports internal constructor() {
         /** Logs through `System.Logger` ("dev.corobridge"), the default handler. */
         @get:JvmSynthetic
         internal val LOG: BiConsumer<String, Throwable> = BiConsumer { taskName, exception ->
+            log(taskName, exception, origin = null)
+        }
+
+        private fun log(taskName: String, exception: Throwable, origin: TaskOrigin?) {
+            val from = if (origin == null) "" else " (from ${origin.site})"
             LOGGER.log(
                 System.Logger.Level.WARNING,
-                "Task exception was never retrieved: task '$taskName'",
+                "Task exception was never retrieved: task '$taskName'$from",
                 exception,
             )
         }
@@ -86,7 +100,10 @@ public class FailureReports internal constructor() {
             exception: Throwable,
             isCleanup: Boolean,
         ) {
-            val record = FailureRecord(task.name(), exception, isCleanup)
+            val record = FailureRecord(task.name(), exception, isCleanup, task.origin)
+            // This report, if it comes, says where the task was created: not reported again as
+            // never awaited.
+            task.origin?.awaited()
             record.retrieved = if (isCleanup) task.cleanupRetrieved else task.retrieved
             task.failureRecord = record
             if (reports != null) {
@@ -104,6 +121,8 @@ internal class FailureRecord(
     val taskName: String,
     val exception: Throwable,
     @Volatile var isCleanup: Boolean,
+    /** Where the task was created, in debug mode. */
+    val origin: TaskOrigin? = null,
 ) {
     @Volatile var retrieved = false
 }

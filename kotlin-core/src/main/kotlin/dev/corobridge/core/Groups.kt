@@ -105,6 +105,7 @@ public class Groups private constructor(private val starter: TaskStarter) {
             val left = AtomicInteger(futures.size)
             val handles =
                 futures.map { future ->
+                    future.noteAwaited() // waited for, not read (as asyncio's wait)
                     future.onSettled {
                         val enough =
                             left.decrementAndGet() <= 0 ||
@@ -137,7 +138,11 @@ public class Groups private constructor(private val starter: TaskStarter) {
     ): Flow<F> = flow {
         var failed = 0
         val settled = Channel<F>(Channel.UNLIMITED)
-        val handles = futures.map { future -> future.onSettled { settled.trySend(future) } }
+        val handles =
+            futures.map { future ->
+                future.noteAwaited()
+                future.onSettled { settled.trySend(future) }
+            }
         val deadline = if (timeoutNanos < 0) Long.MAX_VALUE else System.nanoTime() + timeoutNanos
         try {
             repeat(futures.size) { emitted ->

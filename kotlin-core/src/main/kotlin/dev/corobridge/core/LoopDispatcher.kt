@@ -274,14 +274,20 @@ public class LoopDispatcher private constructor() : CoroutineDispatcher(), Delay
     }
 
     /**
-     * Debug mode: from the next run on, warns through `System.Logger` "dev.corobridge" when one
-     * body, or one step the loop runs, holds the loop longer than [thresholdNanos] without an
-     * await; 0 turns it off. See [BlockedLoopWatch].
+     * Debug mode from the next run on, with [slowStepNanos] > 0; 0 turns it off. It warns through
+     * `System.Logger` "dev.corobridge" when one body, or one step the loop runs, holds the loop
+     * longer than [slowStepNanos] without an await ([BlockedLoopWatch]), and reports the tasks
+     * nobody awaited with where they were created ([TaskOrigins]).
      */
-    public fun warnWhenBlocked(thresholdNanos: Long) {
-        require(thresholdNanos >= 0) { "thresholdNanos must be >= 0, was $thresholdNanos" }
-        blockedLoopNanos = thresholdNanos
+    public fun setDebug(slowStepNanos: Long) {
+        require(slowStepNanos >= 0) { "slowStepNanos must be >= 0, was $slowStepNanos" }
+        blockedLoopNanos = slowStepNanos
     }
+
+    /** True if the next run is in debug mode. */
+    @get:JvmSynthetic
+    internal val isDebug: Boolean
+        get() = blockedLoopNanos > 0
 
     /** Parked with nothing to run: no one holds the loop up. */
     @JvmSynthetic internal fun isIdle(): Boolean = idle

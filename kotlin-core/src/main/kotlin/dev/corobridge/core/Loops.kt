@@ -30,13 +30,11 @@ public class Loops private constructor(private val starter: TaskStarter) {
         // a second caller must not touch this run's queue, main task or failures.
         loop.claim()
         try {
-            val main =
-                startMain(
-                    loop,
-                    starter.environment(exclusive = true, bodyThreads, loop.failureReports),
-                    cancelLeftovers,
-                    body,
-                )
+            loop.failureReports.origins = if (loop.isDebug) TaskOrigins() else null
+            val environment =
+                starter.environment(exclusive = true, bodyThreads, loop.failureReports)
+            val main = startMain(loop, environment, cancelLeftovers, body)
+            if (loop.isDebug) TaskDumps.list(environment)
             val coroutine = main.coroutine!!
             try {
                 val cancelMain = Runnable { main.cancel(false) }
@@ -45,6 +43,7 @@ public class Loops private constructor(private val starter: TaskStarter) {
                 }
             } finally {
                 loop.main = null
+                TaskDumps.forget(environment)
                 loop.failureReports.flush(failureHandler)
             }
             return main.outcome()
@@ -55,26 +54,29 @@ public class Loops private constructor(private val starter: TaskStarter) {
 
     /**
      * Like [runLoop] on a parallel [dispatcher]: no run permit, Java bodies may run at the same
-     * time.
+     * time. In [debug] mode the tasks nobody awaited are reported; no watchdog looks for a blocked
+     * thread, since no body holds up the others.
      */
     public fun <T> runOn(
         dispatcher: CoroutineDispatcher,
         cancelLeftovers: Boolean,
+        debug: Boolean,
         failureHandler: BiConsumer<String, Throwable>,
         body: Callable<T>,
     ): T {
         checkNoRunningLoop()
         val reports = FailureReports()
-        val main =
-            startMain(
-                dispatcher,
-                starter.environment(exclusive = false, BodyThreads.preferred(), reports),
-                cancelLeftovers,
-                body,
-            )
+        if (debug) reports.origins = TaskOrigins()
+        val environment = starter.environment(exclusive = false, BodyThreads.preferred(), reports)
+        val main = startMain(dispatcher, environment, cancelLeftovers, body)
+        if (debug) TaskDumps.list(environment)
         val finished = CountDownLatch(1)
         main.coroutine!!.invokeOnCompletion { finished.countDown() }
-        waitThroughInterrupts(onInterrupt = { main.cancel(false) }) { finished.await() }
+        try {
+            waitThroughInterrupts(onInterrupt = { main.cancel(false) }) { finished.await() }
+        } finally {
+            TaskDumps.forget(environment)
+        }
         reports.flush(failureHandler)
         return main.outcome()
     }
@@ -92,10 +94,10 @@ public class Loops private constructor(private val starter: TaskStarter) {
         body: Callable<T>,
     ): TaskFuture<T> {
         val main = starter.newTask<T>(null)
-        main.markRetrieved() // its outcome goes to the caller of run
         val carried = ContextCarriers.capture()
         val context = dispatcher + environment
         val coroutine = JavaBody(if (carried == null) context else context + carried, main)
+        main.markRetrieved() // its outcome goes to the caller of run
         environment.root = coroutine
         if (dispatcher is LoopDispatcher) dispatcher.main = coroutine
         coroutine.launch(body, cancelChildrenAfterBody = cancelLeftovers)

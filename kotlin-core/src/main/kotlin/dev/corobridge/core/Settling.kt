@@ -241,6 +241,7 @@ internal suspend fun awaitAllOrCancel(
     tasks: List<CompletableFuture<*>>,
     stopAtFailure: Boolean,
 ): Int {
+    tasks.forEach { it.noteAwaited() }
     val job = currentCoroutineContext()[Job] ?: return awaitAll(tasks, stopAtFailure)
     // Whether the cancellation reached a task still running: asyncio's gather.cancel() is then
     // true and the wait goes on; if every task had ended, the waiter gets the cancellation.

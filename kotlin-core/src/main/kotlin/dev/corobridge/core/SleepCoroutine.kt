@@ -33,6 +33,7 @@ internal class SleepCoroutine(parentContext: CoroutineContext, future: TaskFutur
 
     init {
         initParentJob(parentContext[Job]) // a child of the task that started it, like any task
+        trackOrigin(parentContext)
     }
 
     /** A zero-delay sleep whose turn is queued: that turn completes it, cancelled or not. */

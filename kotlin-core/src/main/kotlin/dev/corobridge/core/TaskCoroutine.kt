@@ -35,6 +35,12 @@ internal open class TaskCoroutine<T>(
 ) : AbstractCoroutine<T>(parentContext, initParentJob = attachToParentJob, active = true) {
     init {
         future.coroutine = this
+        trackOrigin(parentContext)
+    }
+
+    /** Debug mode: records where the task is being created, under [parentContext]'s loop. */
+    protected fun trackOrigin(parentContext: CoroutineContext) {
+        parentContext[TaskEnvironment]?.reports?.origins?.track(future)
     }
 
     override fun onCompleted(value: T) {

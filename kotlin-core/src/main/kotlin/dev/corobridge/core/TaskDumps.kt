@@ -1,12 +1,13 @@
 package dev.corobridge.core
 
 import java.util.concurrent.CompletableFuture
+import java.util.concurrent.ConcurrentHashMap
 import kotlinx.coroutines.Job
 
 /**
  * A loop's live tasks as a tree, like `pstree` (Python's `python -m asyncio pstree`): each task
  * under the task that started it, with its name, its state and, for a Java body, the line of the
- * caller's code where it waits.
+ * caller's code where it waits; in debug mode, its age too.
  *
  * ```
  * Task-1 (running) at com.example.Crawler.main(Crawler.java:12)
@@ -15,6 +16,37 @@ import kotlinx.coroutines.Job
  * ```
  */
 internal object TaskDumps {
+    /** The runs in debug mode, each with the thread that runs it: dumps from outside list them. */
+    private val debugRuns = ConcurrentHashMap<TaskEnvironment, Thread>()
+
+    /** From now until [forget], [environment]'s run is listed by [dumpDebugRuns]. */
+    fun list(environment: TaskEnvironment) {
+        debugRuns[environment] = Thread.currentThread()
+    }
+
+    fun forget(environment: TaskEnvironment) {
+        debugRuns.remove(environment)
+    }
+
+    fun debugRunCount(): Int = debugRuns.size
+
+    /**
+     * Every run in debug mode, each headed by the thread that called it, with its tasks indented
+     * under it; read from any thread, for a dump asked for from outside the process.
+     */
+    fun dumpDebugRuns(): String {
+        val text = StringBuilder()
+        for ((environment, thread) in debugRuns) {
+            val root = environment.root ?: continue
+            text.append("event loop run by thread '").append(thread.name).append("':\n")
+            dump(root)
+                .lineSequence()
+                .filter { it.isNotEmpty() }
+                .forEach { text.append("  ").append(it).append('\n') }
+        }
+        return text.ifEmpty { "no event loop is running in debug mode\n" }.toString()
+    }
+
     fun dump(root: Job): String {
         // The tasks a body launches live in a job of their own under the loop's main task: shown
         // under the body that launched them.
@@ -33,9 +65,10 @@ internal object TaskDumps {
         }
         place(root, null)
         val text = StringBuilder()
+        val now = System.nanoTime() // one moment for every age
         fun print(task: TaskCoroutine<*>, depth: Int) {
             repeat(depth) { text.append("  ") }
-            text.append(describe(task)).append('\n')
+            text.append(describe(task, now)).append('\n')
             children[task]?.forEach { print(it, depth + 1) }
         }
         children[null]?.forEach { print(it, 0) }
@@ -47,73 +80,51 @@ internal object TaskDumps {
         job.children.forEach { forEachJob(it, action) }
     }
 
-    private fun describe(task: TaskCoroutine<*>): String {
+    private fun describe(task: TaskCoroutine<*>, now: Long): String {
         val name = task.future.name()
-        val body = task as? JavaBody<*> ?: return "$name (${state(task, null)}, a Kotlin coroutine)"
+        val age = task.future.origin?.let { ", age ${age(now - it.createdNanos)}" } ?: ""
+        // The engine's own coroutine for a verb (a gather, a wait) is named by that verb.
+        val kind = task.future.origin?.site?.verb?.let { "from $it" } ?: "a Kotlin coroutine"
+        val body = task as? JavaBody<*> ?: return "$name (${state(task, null)}$age, $kind)"
         val line =
-            body.thread()?.let(::callerFrame)?.let {
+            body.thread()?.let(CallerFrames::innermost)?.let {
                 " at ${it.className}.${it.methodName}(${it.fileName}:${it.lineNumber})"
             } ?: ""
-        return "$name (${state(task, body)})$line"
+        return "$name (${state(task, body)}$age)$line"
+    }
+
+    /** `250 ms`, `1.2 s`, `3 min 20 s`. */
+    private fun age(nanos: Long): String {
+        val millis = nanos / 1_000_000
+        return when {
+            millis < 1_000 -> "$millis ms"
+            millis < 60_000 -> "${millis / 1_000}.${millis % 1_000 / 100} s"
+            else -> "${millis / 60_000} min ${millis % 60_000 / 1_000} s"
+        }
     }
 
     private fun state(task: TaskCoroutine<*>, body: JavaBody<*>?): String =
         when {
             task.isCancelled -> "cancelling"
-            body != null && JavaBody.current() === body -> "running"
+            // The body holding its loop's run permit, or the one on the asking thread.
+            body != null && (JavaBody.current() === body || body.loop?.permitHolder === body) ->
+                "running"
             else ->
                 when (val awaited = body?.awaitedNow()) {
                     null -> "waiting"
-                    is TaskFuture<*> ->
-                        if (awaited.coroutine is SleepCoroutine) "awaiting a sleep"
-                        else "awaiting task '${awaited.name()}'"
+                    is TaskFuture<*> -> "awaiting ${describeAwaited(awaited)}"
                     else -> "awaiting ${describe(awaited)}"
                 }
         }
 
+    /** `a sleep`, `Async.gather` (an engine verb's task, in debug mode), `task 'fetch-1'`. */
+    private fun describeAwaited(task: TaskFuture<*>): String {
+        val coroutine = task.coroutine
+        if (coroutine is SleepCoroutine) return "a sleep"
+        val verb = task.origin?.site?.verb
+        return if (coroutine !is JavaBody<*> && verb != null) verb else "task '${task.name()}'"
+    }
+
     private fun describe(future: CompletableFuture<*>): String =
         future.javaClass.simpleName.ifEmpty { "a future" }
-
-    /**
-     * The innermost frame of the user's code: frames of the JDK, of Kotlin and of corobridge's own
-     * code (its classes' location, not their package: a user's tests may share the package) are
-     * passed over.
-     */
-    private fun callerFrame(thread: Thread): StackTraceElement? {
-        val loader = thread.contextClassLoader ?: TaskDumps::class.java.classLoader
-        return thread.stackTrace.firstOrNull { !isEngineFrame(it, loader) }
-    }
-
-    private fun isEngineFrame(frame: StackTraceElement, loader: ClassLoader): Boolean {
-        val name = frame.className
-        if (PLATFORM_PACKAGES.any { name.startsWith(it) }) return true
-        if (!name.startsWith("dev.corobridge.")) return false
-        val type =
-            try {
-                Class.forName(name, false, loader)
-            } catch (e: ClassNotFoundException) {
-                return false
-            } catch (e: LinkageError) {
-                return false
-            }
-        return location(type) in ENGINE_LOCATIONS
-    }
-
-    private fun location(type: Class<*>): String? =
-        type.protectionDomain?.codeSource?.location?.toString()
-
-    private val PLATFORM_PACKAGES = listOf("java.", "jdk.", "sun.", "kotlin.", "kotlinx.")
-
-    /** Where the engine's and the Java facade's classes come from. */
-    private val ENGINE_LOCATIONS: Set<String> by lazy {
-        val facade =
-            try {
-                Class.forName(FACADE, false, TaskDumps::class.java.classLoader)
-            } catch (e: ClassNotFoundException) {
-                null
-            }
-        setOfNotNull(location(TaskDumps::class.java), facade?.let(::location))
-    }
-
-    private const val FACADE = "dev.corobridge.Async"
 }

@@ -88,12 +88,25 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
     internal val endedWithFailure: Boolean
         get() = isSettled && isCompletedExceptionally && (!isCancelled || cleanupFailure != null)
 
+    /**
+     * Debug mode: where and when the task was created; null out of debug mode, and for tasks the
+     * engine creates for its own work. Set before the task is published, never changed.
+     */
+    @get:JvmSynthetic @set:JvmSynthetic internal var origin: TaskOrigin? = null
+
+    /** Someone waits for the task or reads its outcome: debug mode does not report it. */
+    @JvmSynthetic
+    internal fun markAwaited() {
+        origin?.awaited()
+    }
+
     /** An action given to `whenComplete` received this future's failure. */
     @Volatile private var failureSeen = false
 
     /** Records that the outcome was asked for, so that a failure is not reported as lost. */
     @JvmSynthetic
     internal fun markRetrieved() {
+        markAwaited()
         retrieved = true
         failureRecord?.let { if (!it.isCleanup) it.retrieved = true }
     }
@@ -115,6 +128,7 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
         // kotlinx marks a coroutine complete a moment before its completion sets this future (on
         // its fast path): a reader on another thread that saw it complete waits for that moment.
         if (!isDone && coroutine?.isCompleted == true) while (!isDone) Thread.onSpinWait()
+        markAwaited()
         // A task that succeeded has no failure to report: no need to mark it (a volatile write
         // per await on the hot paths).
         if (isDone && !isCompletedExceptionally) return null
@@ -156,6 +170,7 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
     override fun cancel(mayInterruptIfRunning: Boolean): Boolean {
         // One exception with a message for both sides, where CompletableFuture.cancel would make a
         // blank one.
+        markAwaited() // whoever cancels it has dealt with it
         val cancellation = CancellationException("Task '${name()}' was cancelled")
         val coroutine = coroutine
         // Cancelled already (its deadline, a cancelled parent) and still cleaning up: asyncio
@@ -366,6 +381,11 @@ public abstract class TaskFuture<T> protected constructor() : CompletableFuture<
  * of the loop its own failure goes to. One object, and only for stages.
  */
 private class Derivation(val source: TaskFuture<*>, val reports: FailureReports?)
+
+/** [TaskFuture.markAwaited] for a future that may be a task: someone waits for it to settle. */
+internal fun CompletableFuture<*>.noteAwaited() {
+    (this as? TaskFuture<*>)?.markAwaited()
+}
 
 /** Set while the engine registers a callback of its own: it is no stage to watch for failures. */
 private val WATCHING = ThreadLocal<Boolean>()

@@ -37,6 +37,7 @@ public class Tasks private constructor(private val starter: TaskStarter) {
         check(future !== body.task) {
             "Task '${body.task.name()}' cannot await itself: it would wait forever"
         }
+        future.noteAwaited() // before the wait: the awaiter may be cancelled during it
         if (!future.isSettled()) body.await(future, cancellable) else body.inheritFromBlock(future)
         try {
             return future.outcome()
@@ -47,11 +48,13 @@ public class Tasks private constructor(private val starter: TaskStarter) {
     }
 
     /** A task that mirrors [task] but whose cancellation leaves [task] running. */
-    public fun <T> shield(task: CompletableFuture<T>): TaskFuture<T> =
-        starter.start(starter.currentContext(), null, startsInPlace = true) {
+    public fun <T> shield(task: CompletableFuture<T>): TaskFuture<T> {
+        task.noteAwaited() // the shield waits for it, even once its own awaiter is gone
+        return starter.start(starter.currentContext(), null, startsInPlace = true) {
             awaitSettled(task)
             task.outcome()
         }
+    }
 
     /** The task whose body is running on this thread, or null. */
     public fun currentTask(): TaskFuture<*>? = JavaBody.current()?.task
@@ -69,6 +72,15 @@ public class Tasks private constructor(private val starter: TaskStarter) {
         val body = bodyFor("dumpTasks()")
         return TaskDumps.dump(body.context[TaskEnvironment]?.root ?: body)
     }
+
+    /**
+     * The task trees of every loop running in debug mode, from any thread: what a dump asked for
+     * from outside the process shows.
+     */
+    public fun dumpDebugRuns(): String = TaskDumps.dumpDebugRuns()
+
+    /** How many loops run in debug mode now. */
+    public fun debugRunCount(): Int = TaskDumps.debugRunCount()
 
     private fun bodyFor(verb: String): JavaBody<*> =
         JavaBody.current()

@@ -38,6 +38,7 @@ public class Time private constructor(private val starter: TaskStarter) {
      * `TimeoutException`.
      */
     public fun <T> waitFor(task: CompletableFuture<T>, nanos: Long): TaskFuture<T> {
+        task.noteAwaited()
         // asyncio's wait_for is a coroutine of the awaiting task, like a primitive's operation.
         val waited = startWaitFor(task, nanos).also { it.isOperation = true }
         // A primitive's operation that succeeded while the wait ended without its value (the

@@ -81,7 +81,9 @@ object Capture {
     // Held strongly: java.util.logging keeps loggers only weakly, and with them their handlers.
     private val logger: Logger = Logger.getLogger("dev.corobridge")
     private val neverRetrieved =
-        Regex("""never retrieved: task '(.*)'$""", RegexOption.DOT_MATCHES_ALL)
+        Regex("""never retrieved: task '(.*?)'(?: \(from .*\))?$""", RegexOption.DOT_MATCHES_ALL)
+    private val neverAwaited =
+        Regex("""^task '(.*?)' from .* was never awaited""", RegexOption.DOT_MATCHES_ALL)
     private var installed = false
 
     @Synchronized
@@ -94,10 +96,13 @@ object Capture {
                 override fun publish(record: LogRecord) {
                     if (record.level.intValue() < Level.WARNING.intValue()) return
                     val message = formatter.formatMessage(record)
-                    val task = neverRetrieved.find(message)?.groupValues?.get(1)
+                    val failed = neverRetrieved.find(message)?.groupValues?.get(1)
+                    val unawaited = neverAwaited.find(message)?.groupValues?.get(1)
                     captured.add(
-                        if (task != null)
-                            Report(Report.Kind.TASK_FAILURE, task, record.thrown, message)
+                        if (failed != null)
+                            Report(Report.Kind.TASK_FAILURE, failed, record.thrown, message)
+                        else if (unawaited != null)
+                            Report(Report.Kind.NEVER_AWAITED, unawaited, record.thrown, message)
                         else
                             Report(
                                 Report.Kind.LOGGED,

@@ -1,0 +1,76 @@
+package dev.corobridge.core
+
+import java.lang.ref.Cleaner
+import java.util.concurrent.ConcurrentHashMap
+
+/**
+ * Debug mode's record of where a loop's tasks were created, for the report of a task nobody awaited
+ * (asyncio: "coroutine ... was never awaited", with its source traceback), and for the ages in task
+ * dumps. One per debug run; a loop out of debug mode has none and its tasks pay nothing.
+ *
+ * A task is reported once: when it is garbage-collected unawaited while the loop runs, or when the
+ * run ends with it unawaited. A task whose failure is reported as never retrieved is not reported
+ * again here: that report names where it was created.
+ */
+internal class TaskOrigins {
+    private val unawaited: MutableSet<TaskOrigin> = ConcurrentHashMap.newKeySet()
+
+    /** Records where [task] is being created, unless corobridge creates it for its own work. */
+    fun track(task: TaskFuture<*>) {
+        // Its outcome has a reader already: the engine's own task for a verb (a stream's producer).
+        if (task.retrieved) return
+        val site = CallerFrames.entry() ?: return
+        val origin = TaskOrigin(this, task.name(), site, System.nanoTime())
+        task.origin = origin
+        unawaited.add(origin)
+        // The action must not reach the task, or the task would never become unreachable.
+        CLEANER.register(task) { if (forget(origin)) report(origin) }
+    }
+
+    /** True if [origin] was still waiting to be awaited; it is not any more. */
+    fun forget(origin: TaskOrigin): Boolean = unawaited.remove(origin)
+
+    /** Reports every task still unawaited at the end of the run. */
+    fun flush() {
+        for (origin in unawaited.toList()) if (forget(origin)) report(origin)
+    }
+
+    private fun report(origin: TaskOrigin) {
+        LOGGER.log(
+            System.Logger.Level.WARNING,
+            "task '${origin.taskName}' from ${origin.site} was never awaited: a task runs from its creation on, " +
+                "and nothing waited for it to end or read its outcome; await it, or cancel() it if it is not needed",
+            origin.createdHere(),
+        )
+    }
+
+    private companion object {
+        private val LOGGER = System.getLogger("dev.corobridge")
+        private val CLEANER: Cleaner by lazy { Cleaner.create() }
+    }
+}
+
+/** Where and when one task was created, in debug mode; see [TaskOrigins]. */
+internal class TaskOrigin(
+    private val origins: TaskOrigins,
+    val taskName: String,
+    val site: CallSite,
+    val createdNanos: Long,
+) {
+    /** Someone awaits the task, or its failure is reported instead: it will not be reported. */
+    fun awaited() {
+        if (awaited) return
+        awaited = true
+        origins.forget(this)
+    }
+
+    @Volatile private var awaited = false
+
+    /** A throwable whose stack trace is the creation site, for a log record. */
+    fun createdHere(): Throwable =
+        TaskCreatedHere(taskName).apply { stackTrace = site.frames.toTypedArray() }
+}
+
+/** Carries the stack of the user's code where a task was created. */
+private class TaskCreatedHere(taskName: String) :
+    Throwable("task '$taskName' was created here", null, false, true)
