@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.tools.attach.VirtualMachine;
+import dev.corobridge.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,11 +31,10 @@ class DumpFromOutsideTest {
     void anotherProcessReadsTheTaskTreeOfARunningProgram() throws Exception {
         Process child =
                 new ProcessBuilder(
-                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                "-cp",
-                                classpath(),
-                                "-D" + EventLoop.DEBUG_PROPERTY + "=true",
-                                DebugRunForDump.class.getName())
+                                ChildJvm.command(
+                                        DebugRunForDump.class.getName(),
+                                        List.of("-D" + EventLoop.DEBUG_PROPERTY + "=true"),
+                                        List.of()))
                         .redirectError(ProcessBuilder.Redirect.INHERIT)
                         .start();
         try {
@@ -128,11 +127,5 @@ class DumpFromOutsideTest {
     private static EventLoopsMXBean proxy(MBeanServerConnection connection) throws Exception {
         return JMX.newMXBeanProxy(
                 connection, new ObjectName(EventLoopsMXBean.OBJECT_NAME), EventLoopsMXBean.class);
-    }
-
-    /** This test JVM's classpath; surefire gives it apart from its own launcher jar. */
-    private static String classpath() {
-        String tests = System.getProperty("surefire.test.class.path");
-        return tests != null ? tests : System.getProperty("java.class.path");
     }
 }

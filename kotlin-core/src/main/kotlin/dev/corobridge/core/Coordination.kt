@@ -280,8 +280,8 @@ public class SemaphoreCore(private var value: Int, private val bound: Int = UNBO
         val next =
             synchronized(this) {
                 check(bound == UNBOUNDED || value < bound) {
-                    "the semaphore was released more often than acquired: it has only $bound " +
-                        "permits; release once per acquire()"
+                    "the semaphore was released more often than acquired: it was created with " +
+                        "$bound ${if (bound == 1) "permit" else "permits"}; release once per acquire()"
                 }
                 value++
                 wakeUpNext()
