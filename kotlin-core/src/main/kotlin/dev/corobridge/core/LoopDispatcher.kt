@@ -19,6 +19,53 @@ import kotlinx.coroutines.Job
 import kotlinx.coroutines.disposeOnCancellation
 
 /**
+ * The life of one timer of a loop, the protocol between the loop that fires it and whoever disposes
+ * of it (a cancelled sleep): [PENDING] in the heap, [QUEUED] in the ready queue, [TAKEN] by its
+ * run; [DISPOSED] from the heap or from the ready queue. Disposed timers stay in the heap until
+ * they reach its head or a sweep (removal from a binary heap is O(n)), so [disposeLife] tells a
+ * disposal in the heap, which the heap counts, from one in the ready queue. Model-checked by
+ * `TimerLifeLincheckTest`.
+ */
+internal open class TimerLife {
+    @JvmField @Volatile var state = PENDING // not private: updated through STATE
+
+    val disposed: Boolean
+        get() = state == DISPOSED
+
+    /**
+     * Disposes of the timer, and tells where it stopped it: in the heap (where it now counts as
+     * disposed), in the ready queue (skipped when its turn comes), or nowhere, too late.
+     */
+    fun disposeLife(): Disposal =
+        when {
+            STATE.compareAndSet(this, PENDING, DISPOSED) -> Disposal.IN_HEAP
+            STATE.compareAndSet(this, QUEUED, DISPOSED) -> Disposal.IN_QUEUE
+            else -> Disposal.TOO_LATE
+        }
+
+    enum class Disposal {
+        IN_HEAP,
+        IN_QUEUE,
+        TOO_LATE,
+    }
+
+    /** Takes the timer, out of the heap, into the ready queue; false if it was disposed. */
+    fun queue(): Boolean = STATE.compareAndSet(this, PENDING, QUEUED)
+
+    /** Its turn in the ready queue: true if its action is to run, false if it was disposed. */
+    fun take(): Boolean = STATE.compareAndSet(this, QUEUED, TAKEN)
+
+    private companion object {
+        const val PENDING = 0
+        const val DISPOSED = 1
+        const val QUEUED = 2
+        const val TAKEN = 3
+        val STATE: AtomicIntegerFieldUpdater<TimerLife> =
+            AtomicIntegerFieldUpdater.newUpdater(TimerLife::class.java, "state")
+    }
+}
+
+/**
  * The single-threaded event loop: a ready queue and a timer heap drained by whichever thread calls
  * [runUntilComplete]. Any thread may dispatch into it; only the thread holding the loop's run
  * permit executes its work.
@@ -369,26 +416,14 @@ public class LoopDispatcher private constructor() : CoroutineDispatcher(), Delay
         }
 
     private inner class Timer(val deadline: Long, val sequence: Long, val action: Runnable) :
-        Comparable<Timer>, DisposableHandle, Runnable {
-        // Disposed timers stay in the heap until they reach its head or a sweep: removal from a
-        // binary heap is O(n). The state tells a disposal in the heap apart from one in the ready
-        // queue, so that only timers still in the heap are counted as disposed.
-        @JvmField @Volatile var state = PENDING // not private: updated through STATE
-
-        val disposed: Boolean
-            get() = state == DISPOSED
-
+        TimerLife(), Comparable<Timer>, DisposableHandle, Runnable {
         override fun dispose() {
-            if (STATE.compareAndSet(this, PENDING, DISPOSED)) disposedTimers.incrementAndGet()
-            else STATE.compareAndSet(this, QUEUED, DISPOSED) // skipped when its turn comes
+            if (disposeLife() == Disposal.IN_HEAP) disposedTimers.incrementAndGet()
         }
-
-        /** Takes the timer, out of the heap, into the ready queue; false if it was disposed. */
-        fun queue(): Boolean = STATE.compareAndSet(this, PENDING, QUEUED)
 
         /** Its turn in the ready queue: the action runs unless it was disposed meanwhile. */
         override fun run() {
-            if (STATE.compareAndSet(this, QUEUED, TAKEN)) action.run()
+            if (take()) action.run()
         }
 
         override fun compareTo(other: Timer): Int {
@@ -401,15 +436,10 @@ public class LoopDispatcher private constructor() : CoroutineDispatcher(), Delay
         private const val MAX_DELAY_MILLIS = Long.MAX_VALUE / 2_000_000
         private const val MAX_DELAY_NANOS = Long.MAX_VALUE / 2 // no overflow when added to nanoTime
         private const val SWEEP_AT_LEAST = 1024
-        private const val PENDING = 0
-        private const val DISPOSED = 1
-        private const val QUEUED = 2
-        private const val TAKEN = 3
         private val ITERATION_END = Runnable {}
         private const val IDLE = 0
         private const val CLAIMED = 1
         private const val CLOSED = 2
-        private val STATE = AtomicIntegerFieldUpdater.newUpdater(Timer::class.java, "state")
         private val RUNNING = ThreadLocal<LoopDispatcher>()
 
         /**
