@@ -21,18 +21,20 @@ internal object CallerFrames {
     fun entry(): CallSite? =
         WALKER.walk { frames ->
             var verb: StackWalker.StackFrame? = null
-            val user = ArrayList<StackTraceElement>()
+            var user: ArrayList<StackWalker.StackFrame>? = null
             for (frame in frames) {
-                if (user.isEmpty()) {
-                    if (isEngineClass(frame.declaringClass)) {
+                if (user == null) {
+                    if (ENGINE_CLASS.get(frame.declaringClass)) {
                         if (frame.className.startsWith(PREFIX)) verb = frame
                         continue
                     }
+                    user = ArrayList(MAX_USER_FRAMES)
                 } else if (user.size == MAX_USER_FRAMES) break
-                user.add(frame.toStackTraceElement())
+                user.add(frame)
             }
-            if (user.isEmpty()) null
-            else CallSite(verb?.let { "${it.declaringClass.simpleName}.${it.methodName}" }, user)
+            // Frames are kept as they are and turned into text only for a report: most tasks are
+            // awaited and never reported.
+            user?.let { CallSite(verb, it) }
         }
 
     private fun isEngineFrame(frame: StackTraceElement, loader: ClassLoader): Boolean {
@@ -47,14 +49,18 @@ internal object CallerFrames {
             } catch (e: LinkageError) {
                 return false
             }
-        return location(type) in ENGINE_LOCATIONS
+        return ENGINE_CLASS.get(type)
     }
 
-    private fun isEngineClass(type: Class<*>): Boolean {
-        val name = type.name
-        if (PLATFORM_PACKAGES.any { name.startsWith(it) }) return true
-        return name.startsWith(PREFIX) && location(type) in ENGINE_LOCATIONS
-    }
+    /** Whether a class is the JDK's, Kotlin's or corobridge's: asked once per class. */
+    private val ENGINE_CLASS =
+        object : ClassValue<Boolean>() {
+            override fun computeValue(type: Class<*>): Boolean {
+                val name = type.name
+                if (PLATFORM_PACKAGES.any { name.startsWith(it) }) return true
+                return name.startsWith(PREFIX) && location(type) in ENGINE_LOCATIONS
+            }
+        }
 
     private fun location(type: Class<*>): String? =
         type.protectionDomain?.codeSource?.location?.toString()
@@ -78,14 +84,28 @@ internal object CallerFrames {
 }
 
 /**
- * Where user code called into corobridge: [verb], the corobridge method it called (`Async.sleep`),
- * if one is on the stack, and [frames], the user's frames from the call outward.
+ * Where user code called into corobridge: the frame of the corobridge method it called (the verb,
+ * `Async.sleep`), if one is on the stack, and the user's frames from the call outward.
  */
-internal class CallSite(val verb: String?, val frames: List<StackTraceElement>) {
+internal class CallSite(
+    private val verbFrame: StackWalker.StackFrame?,
+    private val userFrames: List<StackWalker.StackFrame>,
+) {
+    /** `Async.sleep`, or null. */
+    val verb: String?
+        get() = verbFrame?.let { "${it.declaringClass.simpleName}.${it.methodName}" }
+
+    /** The user's frames, innermost first. */
+    val frames: List<StackTraceElement>
+        get() = userFrames.map { it.toStackTraceElement() }
+
     /** `Async.sleep at com.example.Main.main(Main.java:12)`. */
     override fun toString(): String {
         val at =
-            frames[0].let { "${it.className}.${it.methodName}(${it.fileName}:${it.lineNumber})" }
+            userFrames[0].let {
+                "${it.className}.${it.methodName}(${it.fileName}:${it.lineNumber})"
+            }
+        val verb = verb
         return if (verb == null) "at $at" else "$verb at $at"
     }
 }

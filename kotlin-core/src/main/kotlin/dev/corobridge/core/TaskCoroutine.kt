@@ -45,9 +45,18 @@ internal open class TaskCoroutine<T>(
 
     override fun onCompleted(value: T) {
         future.settle(value)
+        future.origin?.ended(future)
     }
 
     override fun onCancelled(cause: Throwable, handled: Boolean) {
+        try {
+            settleCancelled(cause)
+        } finally {
+            future.origin?.ended(future)
+        }
+    }
+
+    private fun settleCancelled(cause: Throwable) {
         // Completed with its value by its own work (a block's body): that is its outcome.
         if (future.isDone && !future.isCompletedExceptionally) return
         // Only its own deadline times a task out; one it was cancelled by along with another

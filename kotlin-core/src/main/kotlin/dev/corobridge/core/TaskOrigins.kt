@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentHashMap
  * dumps. One per debug run; a loop out of debug mode has none and its tasks pay nothing.
  *
  * A task is reported once: when it is garbage-collected unawaited while the loop runs, or when the
- * run ends with it unawaited. A task whose failure is reported as never retrieved is not reported
- * again here: that report names where it was created.
+ * run ends with it unawaited. Only a task that has ended unawaited is watched for collection: most
+ * tasks are awaited while they run and cost no more than their record. A task whose failure is
+ * reported as never retrieved is not reported again here: that report names where it was created.
  */
 internal class TaskOrigins {
     private val unawaited: MutableSet<TaskOrigin> = ConcurrentHashMap.newKeySet()
@@ -20,9 +21,18 @@ internal class TaskOrigins {
         // Its outcome has a reader already: the engine's own task for a verb (a stream's producer).
         if (task.retrieved) return
         val site = CallerFrames.entry() ?: return
-        val origin = TaskOrigin(this, task.name(), site, System.nanoTime())
+        val origin = TaskOrigin(this, site, System.nanoTime())
         task.origin = origin
         unawaited.add(origin)
+    }
+
+    /**
+     * [task] has ended with nobody awaiting it so far: from now on it is reported if it is
+     * collected before anyone awaits it. Watching only such tasks keeps the cost off the many that
+     * are awaited while they run.
+     */
+    fun endedUnawaited(task: TaskFuture<*>, origin: TaskOrigin) {
+        origin.taskName = task.name()
         // The action must not reach the task, or the task would never become unreachable.
         CLEANER.register(task) { if (forget(origin)) report(origin) }
     }
@@ -53,10 +63,12 @@ internal class TaskOrigins {
 /** Where and when one task was created, in debug mode; see [TaskOrigins]. */
 internal class TaskOrigin(
     private val origins: TaskOrigins,
-    val taskName: String,
     val site: CallSite,
     val createdNanos: Long,
 ) {
+    /** Known once the task has ended unawaited: only such a task is ever reported. */
+    @Volatile var taskName: String = "?"
+
     /** Someone awaits the task, or its failure is reported instead: it will not be reported. */
     fun awaited() {
         if (awaited) return
@@ -65,6 +77,11 @@ internal class TaskOrigin(
     }
 
     @Volatile private var awaited = false
+
+    /** The task ended: if nobody awaits it yet, it is watched from now on. */
+    fun ended(task: TaskFuture<*>) {
+        if (!awaited) origins.endedUnawaited(task, this)
+    }
 
     /** A throwable whose stack trace is the creation site, for a log record. */
     fun createdHere(): Throwable =
