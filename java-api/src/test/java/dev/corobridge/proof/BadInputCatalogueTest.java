@@ -1,7 +1,6 @@
 package dev.corobridge.proof;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corobridge.Async;
 import dev.corobridge.EventLoop;
@@ -12,9 +11,6 @@ import dev.corobridge.sync.AsyncLock;
 import dev.corobridge.sync.AsyncQueue;
 import dev.corobridge.sync.AsyncSemaphore;
 import dev.corobridge.sync.BoundedSemaphore;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -34,8 +30,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class BadInputCatalogueTest {
-    private static final Path CATALOGUE = Path.of("..", "docs", "bad-inputs.md");
-
     /** One bad input: where it is tried, the call as users write it, and the call itself. */
     record Case(String input, String call, boolean inATask, Callable<?> attempt) {}
 
@@ -59,15 +53,7 @@ class BadInputCatalogueTest {
                 tried++;
             }
         }
-        String found = text.toString();
-        if (Boolean.getBoolean("corobridge.docs.update"))
-            Files.writeString(CATALOGUE, found, StandardCharsets.UTF_8);
-        assertTrue(Files.exists(CATALOGUE), "no catalogue at " + CATALOGUE.toAbsolutePath());
-        assertEquals(
-                Files.readString(CATALOGUE, StandardCharsets.UTF_8),
-                found,
-                "docs/bad-inputs.md differs from what the calls get: rerun with"
-                        + " -Dcorobridge.docs.update=true and review the diff");
+        CataloguePage.check("bad-inputs.md", text.toString());
         System.out.printf("bad inputs: %d tried, each with its catalogued answer%n", tried);
     }
 
