@@ -52,7 +52,8 @@ public class FailureReports internal constructor() {
 
     internal companion object {
         private val LOGGER = System.getLogger("dev.corobridge")
-        private val CLEANER: Cleaner by lazy { Cleaner.create() }
+        /** The one Cleaner thread of the engine's reports: collected tasks, and debug mode's. */
+        @get:JvmSynthetic internal val CLEANER: Cleaner by lazy { Cleaner.create() }
 
         /** Logs through `System.Logger` ("dev.corobridge"), the default handler. */
         @get:JvmSynthetic

@@ -1,6 +1,5 @@
 package dev.corobridge.core
 
-import java.lang.ref.Cleaner
 import java.util.concurrent.ConcurrentHashMap
 
 /**
@@ -34,7 +33,7 @@ internal class TaskOrigins {
     fun endedUnawaited(task: TaskFuture<*>, origin: TaskOrigin) {
         origin.taskName = task.name()
         // The action must not reach the task, or the task would never become unreachable.
-        CLEANER.register(task) { if (forget(origin)) report(origin) }
+        FailureReports.CLEANER.register(task) { if (forget(origin)) report(origin) }
     }
 
     /** True if [origin] was still waiting to be awaited; it is not any more. */
@@ -56,7 +55,6 @@ internal class TaskOrigins {
 
     private companion object {
         private val LOGGER = System.getLogger("dev.corobridge")
-        private val CLEANER: Cleaner by lazy { Cleaner.create() }
     }
 }
 
